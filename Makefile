@@ -1,0 +1,18 @@
+# Thin list of targets; the scripts behind them live in deploy/.
+.PHONY: local test events dry-run
+
+# Run every sample event in events/ through the function locally and print a table.
+local:
+	deploy/local.sh
+
+# Run the test suite.
+test:
+	swift test
+
+# Re-sign the sample events in events/ (after editing events/bodies/).
+events:
+	events/generate.sh
+
+# One event through the core, printing the response and the FullStory request: make dry-run EVENT=events/closed.v1.json
+dry-run:
+	INTERCOM_CLIENT_SECRET=$${INTERCOM_CLIENT_SECRET:-test-intercom-client-secret} swift run -q intercom-fullstory invoke --dry-run $(EVENT)

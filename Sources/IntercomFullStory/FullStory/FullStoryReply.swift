@@ -1,0 +1,43 @@
+import FlatJSON
+
+/// What an answer of `POST /v2/events` means for delivery. Pure: the HTTP client passes status and body in.
+public enum FullStoryReply: Sendable, Equatable {
+    case accepted
+    /// 400 `session_page_limit_exceeded`: send the event again without the session.
+    case sessionFull
+    /// The event itself was refused (400 and other 4xx): retrying cannot help.
+    case rejected(status: Int, code: String?)
+    /// Our credentials or configuration were refused (401, 403, 404): needs an operator.
+    case refused(status: Int, code: String?)
+    /// Worth another attempt (408, 425, 429, 5xx); `retryAfterSeconds` from the `Retry-After` header.
+    case retryable(status: Int, retryAfterSeconds: Int?)
+
+    public static func classify(status: Int, body: [UInt8], retryAfter: String?) -> FullStoryReply {
+        switch status {
+        case 200..<300:
+            return .accepted
+        case 408, 425, 429, 500...599:
+            return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(parseRetryAfter))
+        case 401, 403, 404:
+            return .refused(status: status, code: errorCode(body))
+        default:
+            let code = errorCode(body)
+            return status == 400 && code == "session_page_limit_exceeded" ? .sessionFull : .rejected(status: status, code: code)
+        }
+    }
+
+    /// FullStory's error body is `{"message": "...", "code": "snake_case"}`; only the code is kept (the
+    /// message may echo request data).
+    static func errorCode(_ body: [UInt8]) -> String? {
+        guard let document = try? JSONDocument(parsing: body), let code = document.root["code"]?.string,
+            !code.isEmpty, code.utf8.count <= 64, code.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) })
+        else { return nil }
+        return code
+    }
+
+    /// `Retry-After` in seconds (FullStory's documented form); HTTP dates are not worth honouring within 5 s.
+    static func parseRetryAfter(_ text: String) -> Int? {
+        guard let seconds = Int(text.trimmingASCIIWhitespace()), seconds >= 0 else { return nil }
+        return seconds
+    }
+}

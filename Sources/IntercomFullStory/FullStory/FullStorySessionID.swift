@@ -1,0 +1,69 @@
+/// A FullStory session id as the server API wants it: `<DeviceID>:<SessionID>` (digits, or the UUID "client
+/// id" form). Read from what the browser stored in Intercom: the raw id or a session replay URL.
+public struct FullStorySessionID: Sendable, Equatable, CustomStringConvertible {
+    public let value: String
+    public var description: String { value }
+
+    /// Accepts `123:456`, `uuid:uuid`, or a URL whose path has `/session/<url-encoded id>`. Anything else
+    /// (empty, `Unknown`, a `/client-session/` URL, which no source documents) gives `nil`.
+    public init?(parsing text: String) {
+        let trimmed = text.trimmingASCIIWhitespace()
+        if let id = Self.validated(trimmed) {
+            value = id
+            return
+        }
+        // The id is the path segment after `/session/`, percent-encoded (`%3A` for the colon).
+        let bytes = Array(trimmed.utf8)
+        let marker = Array("/session/".utf8)
+        guard let markerStart = bytes.indices.first(where: { bytes[$0...].starts(with: marker) }) else { return nil }
+        let segmentStart = markerStart + marker.count
+        let segmentEnd =
+            bytes[segmentStart...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+            ?? bytes.endIndex
+        guard let decoded = Self.percentDecoded(bytes[segmentStart..<segmentEnd]), let id = Self.validated(decoded) else {
+            return nil
+        }
+        value = id
+    }
+
+    private static func validated(_ text: String) -> String? {
+        let halves = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard halves.count == 2, text.utf8.count <= 256 else { return nil }
+        for half in halves {
+            guard !half.isEmpty, half.utf8.allSatisfy(isIdentifierByte) else { return nil }
+        }
+        return text
+    }
+
+    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: "_")
+    }
+
+    private static func percentDecoded(_ text: ArraySlice<UInt8>) -> String? {
+        var output: [UInt8] = []
+        var bytes = text.makeIterator()
+        while let byte = bytes.next() {
+            guard byte == UInt8(ascii: "%") else {
+                output.append(byte)
+                continue
+            }
+            guard let high = bytes.next().flatMap(Hex.value), let low = bytes.next().flatMap(Hex.value) else {
+                return nil
+            }
+            output.append(high << 4 | low)
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+extension String {
+    func trimmingASCIIWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}

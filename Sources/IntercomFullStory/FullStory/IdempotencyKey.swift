@@ -1,0 +1,37 @@
+/// Deterministic `Idempotency-Key`s: a name-based (version 5, SHA-1) UUID, so Intercom's redeliveries of a
+/// notification map to the same key and FullStory records the event once.
+public enum IdempotencyKey {
+    /// Fixed namespace for this project's keys (a random v4 UUID, chosen once).
+    static let namespace: [UInt8] = [
+        0x6f, 0x1c, 0x3e, 0x52, 0x9a, 0x0b, 0x4d, 0x1e, 0x8f, 0x4a, 0x27, 0x5d, 0xc3, 0x61, 0x0e, 0x9b,
+    ]
+
+    /// From the notification id (stable across Intercom's redeliveries) and the event name.
+    public static func forNotification(id: String, eventName: String) -> String {
+        uuid5("notification|\(id)|\(eventName)")
+    }
+
+    /// When the notification has no id: from topic, conversation and the moment of the event.
+    public static func forConversation(topic: String, conversationID: String, moment: Int?, eventName: String)
+        -> String
+    {
+        uuid5("conversation|\(topic)|\(conversationID)|\(moment.map(String.init) ?? "-")|\(eventName)")
+    }
+
+    static func unlinkedVariant(of key: String) -> String { uuid5("unlinked|\(key)") }
+
+    /// A version 5 (SHA-1, name-based) UUID in this project's namespace.
+    public static func uuid5(_ name: String) -> String {
+        var digest = SHA1Digest.hash(namespace + Array(name.utf8))
+        digest[6] = (digest[6] & 0x0F) | 0x50  // version 5
+        digest[8] = (digest[8] & 0x3F) | 0x80  // RFC 4122 variant
+        let hex = Array(Hex.lowercase(digest.prefix(16)).utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(36)
+        for (index, byte) in hex.enumerated() {
+            if index == 8 || index == 12 || index == 16 || index == 20 { output.append(UInt8(ascii: "-")) }
+            output.append(byte)
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

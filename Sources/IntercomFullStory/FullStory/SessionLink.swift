@@ -1,0 +1,46 @@
+/// How an event is tied to a FullStory session. FullStory rejects a request that names a session and a user
+/// together, so this is one choice, never a combination.
+public enum SessionLink: Sendable, Equatable {
+    /// `session.id`: the exact session the customer chatted from.
+    case session(FullStorySessionID, source: Source)
+    /// `user.uid` + `session.use_most_recent`: the user's latest session (within FullStory's 30 minutes).
+    case mostRecentSessionOfUser(uid: String)
+    /// Neither is known: the event is recorded without a session.
+    case unlinked
+
+    public enum Source: String, Sendable {
+        case conversationAttribute = "conversation_attribute"
+        case contactAttribute = "contact_attribute"
+    }
+
+    /// A short label for logs and the local table.
+    public var label: String {
+        switch self {
+        case .session(_, let source): "session (\(source.rawValue))"
+        case .mostRecentSessionOfUser: "user.uid + most recent session"
+        case .unlinked: "unlinked"
+        }
+    }
+}
+
+/// The session decision, kept pure: the caller performs the contact lookup (if any) and passes its result in.
+public enum SessionResolver {
+    /// - Parameters:
+    ///   - conversationAttribute: the session attribute on the conversation's `custom_attributes`, if present.
+    ///   - contactAttribute: the same attribute on the contact (from the caller's lookup), if known.
+    ///   - externalID: the contact's `external_id` from the payload.
+    public static func resolve(conversationAttribute: String?, contactAttribute: String?, externalID: String?)
+        -> SessionLink
+    {
+        if let text = conversationAttribute, let id = FullStorySessionID(parsing: text) {
+            return .session(id, source: .conversationAttribute)
+        }
+        if let text = contactAttribute, let id = FullStorySessionID(parsing: text) {
+            return .session(id, source: .contactAttribute)
+        }
+        if let uid = externalID?.trimmingASCIIWhitespace(), !uid.isEmpty, uid.utf8.count <= 256 {
+            return .mostRecentSessionOfUser(uid: uid)
+        }
+        return .unlinked
+    }
+}

@@ -1,0 +1,138 @@
+import FlatJSON
+
+/// The conversation item of a notification, read from both payload generations: 2.x (`contacts`, `source`,
+/// `teammates`, `admin_assignee_id`, `statistics`) and 1.x (`user`, `assignee`, `conversation_message`).
+public struct IntercomConversation: Sendable {
+    public struct Teammate: Sendable, Equatable {
+        public var id: String
+        public var name: String?
+    }
+
+    public struct Contact: Sendable, Equatable {
+        /// Intercom's contact id (2.x `contacts[].id`, 1.x `user.id`).
+        public var id: String?
+        /// The application's user id (2.x `external_id`, 1.x `user.user_id`).
+        public var externalID: String?
+    }
+
+    public struct Rating: Sendable, Equatable {
+        public var score: Int
+        public var remark: String?
+        public var ratedAt: Int?
+        public var teammate: Teammate?
+    }
+
+    public struct Part: Sendable, Equatable {
+        public var partType: String
+        public var createdAt: Int?
+        public var author: Teammate?
+        public var authorType: String?
+        public var assignedTo: Teammate?
+    }
+
+    public var id: String
+    public var createdAt: Int?
+    public var updatedAt: Int?
+    public var contact: Contact?
+    /// Where the conversation began (`source.url`, 1.x `conversation_message.url`).
+    public var pageURL: String?
+    /// The inbox link when the payload carries one (1.x `links.conversation_web`).
+    public var webURL: String?
+    public var assignee: Teammate?
+    public var tags: [String]
+    public var priority: String?
+    public var state: String?
+    public var rating: Rating?
+    public var parts: [Part]
+    /// Duration and count statistics (seconds or counts), in payload order; absent and null ones are left out.
+    public var statistics: [(name: String, value: Int)]
+    /// Conversation custom attributes (2.x), kept for the session lookup.
+    public var customAttributes: JSONValue?
+
+    /// Statistics forwarded to FullStory: durations in seconds and counts.
+    public static let forwardedStatistics = [
+        "time_to_assignment", "time_to_admin_reply", "time_to_first_close", "time_to_last_close",
+        "median_time_to_reply", "handling_time", "count_reopens", "count_assignments", "count_conversation_parts",
+    ]
+
+    /// `nil` when the item is not a conversation with an id (for instance a `conversation.deleted` stub).
+    public init?(_ item: JSONValue) {
+        guard item["type"]?.string == "conversation", let id = item["id"]?.identifier else { return nil }
+        self.id = id
+        createdAt = item["created_at"]?.unixTimestamp
+        updatedAt = item["updated_at"]?.unixTimestamp
+        contact = Self.contact(item)
+        pageURL = item["source", "url"]?.nonEmptyString ?? item["conversation_message", "url"]?.nonEmptyString
+        webURL = item["links", "conversation_web"]?.nonEmptyString
+        assignee = Self.assignee(item)
+        tags = Self.tags(item)
+        priority = item["priority"]?.nonEmptyString
+        state = item["state"]?.nonEmptyString
+        rating = Self.rating(item["conversation_rating"])
+        parts = Self.parts(item["conversation_parts"])
+        statistics = Self.statistics(item["statistics"])
+        customAttributes = item["custom_attributes"].flatMap { $0.kind == .object ? $0 : nil }
+    }
+
+    private static func teammate(_ value: JSONValue?) -> Teammate? {
+        guard let value, let id = value["id"]?.identifier else { return nil }
+        return Teammate(id: id, name: value["name"]?.nonEmptyString)
+    }
+
+    private static func contact(_ item: JSONValue) -> Contact? {
+        // 2.x: {"contacts": {"type": "contact.list", "contacts": [...]}}; old 2.x docs: a bare array.
+        let list = item["contacts", "contacts"] ?? item["contacts"]
+        if let first = list?.elements.first(where: { $0.kind == .object }) {
+            return Contact(id: first["id"]?.identifier, externalID: first["external_id"]?.identifier)
+        }
+        if let user = item["user"], user.kind == .object {
+            return Contact(id: user["id"]?.identifier, externalID: user["user_id"]?.identifier)
+        }
+        return nil
+    }
+
+    private static func assignee(_ item: JSONValue) -> Teammate? {
+        if let assignee = item["assignee"], assignee["type"]?.string != "nobody_admin", let found = teammate(assignee) {
+            return found
+        }
+        if let id = item["admin_assignee_id"]?.identifier, id != "0" {
+            // The name is not in 2.x payloads; `teammates.admins` may have it in future versions.
+            let admins = item["teammates", "admins"] ?? item["teammates", "teammates"]
+            let name = admins?.elements.first { $0["id"]?.identifier == id }?["name"]?.nonEmptyString
+            return Teammate(id: id, name: name)
+        }
+        return nil
+    }
+
+    private static func tags(_ item: JSONValue) -> [String] {
+        guard let list = item["tags", "tags"] ?? item["tags"] else { return [] }
+        return list.elements.compactMap { $0["name"]?.nonEmptyString }
+    }
+
+    private static func rating(_ value: JSONValue?) -> Rating? {
+        // Unrated conversations carry `null`, `{}` or an object of nulls.
+        guard let value, let score = value["rating"]?.int else { return nil }
+        return Rating(
+            score: score, remark: value["remark"]?.nonEmptyString,
+            ratedAt: value["updated_at"]?.unixTimestamp ?? value["created_at"]?.unixTimestamp,
+            teammate: teammate(value["teammate"]))
+    }
+
+    private static func parts(_ value: JSONValue?) -> [Part] {
+        guard let list = value?["conversation_parts"] ?? value else { return [] }
+        return list.elements.compactMap { part in
+            guard let partType = part["part_type"]?.nonEmptyString else { return nil }
+            return Part(
+                partType: partType, createdAt: part["created_at"]?.unixTimestamp, author: teammate(part["author"]),
+                authorType: part["author", "type"]?.string, assignedTo: teammate(part["assigned_to"]))
+        }
+    }
+
+    private static func statistics(_ value: JSONValue?) -> [(name: String, value: Int)] {
+        guard let value, value.kind == .object else { return [] }
+        return forwardedStatistics.compactMap { name in
+            guard let number = value[name]?.int else { return nil }
+            return (name, number)
+        }
+    }
+}

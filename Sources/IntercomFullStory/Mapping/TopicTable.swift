@@ -1,0 +1,18 @@
+/// The topics this function understands. Adding a topic is adding a line.
+public enum TopicTable {
+    public static let routes: [TopicRoute] = [
+        TopicRoute("conversation.user.created", "Intercom Conversation Opened", enabledByDefault: true, moment: .conversationCreated),
+        TopicRoute("conversation.admin.closed", "Intercom Conversation Closed", enabledByDefault: true, moment: .part(["close"])),
+        TopicRoute("conversation.rating.added", "Intercom Conversation Rated", enabledByDefault: true, moment: .rating),
+        TopicRoute("conversation.user.replied", "Intercom Conversation User Replied", enabledByDefault: false, moment: .part(["comment"])),
+        TopicRoute("conversation.admin.replied", "Intercom Conversation Admin Replied", enabledByDefault: false, moment: .part(["comment"])),
+        TopicRoute("conversation.admin.assigned", "Intercom Conversation Assigned", enabledByDefault: false, moment: .part(["assignment", "assign_and_reopen", "default_assignment", "comment"])),
+        TopicRoute("conversation.admin.snoozed", "Intercom Conversation Snoozed", enabledByDefault: false, moment: .part(["snoozed"])),
+        TopicRoute("conversation.admin.opened", "Intercom Conversation Reopened", enabledByDefault: false, moment: .part(["open"])),
+    ]
+
+    public static func route(for topic: String) -> TopicRoute? { routes.first { $0.topic == topic } }
+
+    /// Topics that may be listed in the optional-topics configuration.
+    public static var optionalTopics: [String] { routes.filter { !$0.enabledByDefault }.map(\.topic) }
+}

@@ -1,0 +1,40 @@
+/// What the core needs to know; read from the environment by the bootstrap, from flags by the CLI.
+public struct WebhookConfiguration: Sendable {
+    public enum SignaturePolicy: Sendable {
+        /// Verify `X-Hub-Signature` with the app's client secret.
+        case verify(secret: [UInt8])
+        /// Accept unsigned requests (local testing only).
+        case acceptUnsigned
+    }
+
+    public static let defaultSessionAttribute = "fs_session_id"
+    public static let defaultInboxBaseURL = "https://app.intercom.com"
+    /// Larger bodies are refused with 413 before the signature is computed.
+    public static let defaultMaximumBodySize = 1 << 20
+
+    public var signature: SignaturePolicy
+    public var sessionAttribute: String
+    /// Optional topics (see `TopicTable`) switched on in addition to the default ones.
+    public var extraTopics: Set<String>
+    public var inboxBaseURL: String
+    public var maximumBodySize: Int
+
+    public init(
+        signature: SignaturePolicy, sessionAttribute: String = defaultSessionAttribute, extraTopics: Set<String> = [],
+        inboxBaseURL: String = defaultInboxBaseURL, maximumBodySize: Int = defaultMaximumBodySize
+    ) {
+        self.signature = signature
+        self.sessionAttribute = sessionAttribute
+        self.extraTopics = extraTopics
+        self.inboxBaseURL = inboxBaseURL
+        self.maximumBodySize = maximumBodySize
+    }
+
+    /// The route for `topic` if it is forwarded under this configuration.
+    public func enabledRoute(for topic: String) -> TopicRoute? {
+        guard let route = TopicTable.route(for: topic), route.enabledByDefault || extraTopics.contains(topic) else {
+            return nil
+        }
+        return route
+    }
+}

@@ -1,0 +1,16 @@
+/// What the core decided for one API Gateway event.
+public enum WebhookDecision: Sendable {
+    /// Answer now; nothing goes to FullStory.
+    case reply(WebhookReply)
+    /// Resolve the session (optionally looking up the contact), send the event, then answer with the
+    /// reply for the delivery outcome.
+    case deliver(EventDraft)
+}
+
+/// Context of a decision, for the invocation's log line.
+public struct WebhookRequestSummary: Sendable {
+    public var requestID: String?
+    public var method: String?
+    public var notificationID: String?
+    public var topic: String?
+}

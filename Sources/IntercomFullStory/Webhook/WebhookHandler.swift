@@ -1,0 +1,66 @@
+/// The core: from the bytes of an API Gateway event to a decision. Pure: no I/O, no clock, no randomness, so
+/// the same event always gets the same decision.
+public struct WebhookHandler: Sendable {
+    public let configuration: WebhookConfiguration
+    private let mapper: EventMapper
+
+    public init(configuration: WebhookConfiguration) {
+        self.configuration = configuration
+        self.mapper = EventMapper(
+            sessionAttribute: configuration.sessionAttribute, inboxBaseURL: configuration.inboxBaseURL)
+    }
+
+    public func handle(event: [UInt8]) -> (decision: WebhookDecision, summary: WebhookRequestSummary) {
+        var summary = WebhookRequestSummary()
+        let request: APIGatewayRequest
+        do {
+            request = try APIGatewayRequest.decode(event, maximumBodySize: configuration.maximumBodySize)
+        } catch {
+            switch error {
+            case .bodyTooLarge: return (.reply(.payloadTooLarge(limit: configuration.maximumBodySize)), summary)
+            case .notJSON(let reason): return (.reply(.badRequest("event is not JSON: \(reason)")), summary)
+            case .notAnAPIGatewayEvent: return (.reply(.badRequest("not an API Gateway proxy event")), summary)
+            case .invalidBase64Body: return (.reply(.badRequest("body is not valid base64")), summary)
+            }
+        }
+        summary.requestID = request.requestID
+        summary.method = request.method
+        return (decide(request, summary: &summary), summary)
+    }
+
+    public func decide(_ request: APIGatewayRequest, summary: inout WebhookRequestSummary) -> WebhookDecision {
+        switch request.method {
+        case "HEAD", "GET": return .reply(.health(method: request.method))
+        case "POST": break
+        default: return .reply(.methodNotAllowed(request.method))
+        }
+        if request.body.count > configuration.maximumBodySize {
+            return .reply(.payloadTooLarge(limit: configuration.maximumBodySize))
+        }
+        // The signature is checked on the raw bytes before any parsing.
+        if case .verify(let secret) = configuration.signature {
+            let verdict = IntercomSignature.verify(
+                body: request.body, header: request.headers[IntercomSignature.headerName], secret: secret)
+            guard verdict == .valid else { return .reply(.unauthorized(verdict)) }
+        }
+        let notification: IntercomNotification
+        do {
+            notification = try IntercomNotification.decode(request.body)
+        } catch {
+            switch error {
+            case .notJSON(let reason): return .reply(.badRequest("body is not JSON: \(reason)"))
+            case .notANotification(let reason): return .reply(.badRequest("not an Intercom notification: \(reason)"))
+            }
+        }
+        summary.notificationID = notification.id
+        summary.topic = notification.topic
+        if notification.topic == "ping" { return .reply(.ping) }
+        guard let route = configuration.enabledRoute(for: notification.topic) else {
+            return .reply(.ignored(topic: notification.topic))
+        }
+        guard let conversation = IntercomConversation(notification.item) else {
+            return .reply(.badRequest("\(notification.topic) without a conversation id"))
+        }
+        return .deliver(mapper.draft(route: route, notification: notification, conversation: conversation))
+    }
+}

@@ -1,0 +1,121 @@
+import FlatJSON
+
+/// Builds API Gateway proxy events (REST API payload 1.0, HTTP API payload 2.0) around a request, for the
+/// sample events and local testing.
+struct APIGatewayEventBuilder {
+    var method: String
+    var path: String
+    /// Header names as a client sends them; the 2.0 event lowercases them, as HTTP APIs do.
+    var headers: [(String, String)]
+    var body: [UInt8]
+    var base64: Bool
+    var requestID: String
+
+    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    private var bodyText: String {
+        guard base64 else { return String(decoding: body, as: UTF8.self) }
+        var output: [UInt8] = []
+        var index = 0
+        while index < body.count {
+            let chunk = Array(body[index..<min(index + 3, body.count)])
+            let value = (UInt32(chunk[0]) << 16) | (chunk.count > 1 ? UInt32(chunk[1]) << 8 : 0) | (chunk.count > 2 ? UInt32(chunk[2]) : 0)
+            for position in 0..<4 {
+                if position <= chunk.count {
+                    output.append(Self.base64Alphabet[Int((value >> UInt32(18 - 6 * position)) & 0x3F)])
+                } else {
+                    output.append(UInt8(ascii: "="))
+                }
+            }
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    func restAPIEvent() -> [UInt8] {
+        var writer = JSONWriter(capacity: body.count + 1024)
+        writer.beginObject()
+        writer.member("resource", path)
+        writer.member("path", path)
+        writer.member("httpMethod", method)
+        writer.key("headers")
+        writer.beginObject()
+        for (name, value) in headers { writer.member(name, value) }
+        writer.endObject()
+        writer.key("multiValueHeaders")
+        writer.beginObject()
+        for (name, value) in headers {
+            writer.key(name)
+            writer.beginArray()
+            writer.string(value)
+            writer.endArray()
+        }
+        writer.endObject()
+        writer.key("queryStringParameters")
+        writer.null()
+        writer.key("multiValueQueryStringParameters")
+        writer.null()
+        writer.key("pathParameters")
+        writer.null()
+        writer.key("stageVariables")
+        writer.null()
+        writer.key("requestContext")
+        writer.beginObject()
+        writer.member("accountId", "123456789012")
+        writer.member("apiId", "abcdef1234")
+        writer.member("resourcePath", path)
+        writer.member("httpMethod", method)
+        writer.member("path", "/Prod" + path)
+        writer.member("stage", "Prod")
+        writer.member("protocol", "HTTP/1.1")
+        writer.member("requestId", requestID)
+        writer.key("identity")
+        writer.beginObject()
+        writer.member("sourceIp", "34.231.155.113")
+        writer.member("userAgent", "intercom-parrot-service-client/1.0")
+        writer.endObject()
+        writer.endObject()
+        writeBody(&writer)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    func httpAPIEvent() -> [UInt8] {
+        var writer = JSONWriter(capacity: body.count + 1024)
+        writer.beginObject()
+        writer.member("version", "2.0")
+        writer.member("routeKey", "\(method) \(path)")
+        writer.member("rawPath", path)
+        writer.member("rawQueryString", "")
+        writer.key("headers")
+        writer.beginObject()
+        for (name, value) in headers { writer.member(name.lowercased(), value) }
+        writer.endObject()
+        writer.key("requestContext")
+        writer.beginObject()
+        writer.member("accountId", "123456789012")
+        writer.member("apiId", "abcdef1234")
+        writer.member("domainName", "abcdef1234.execute-api.us-east-1.amazonaws.com")
+        writer.key("http")
+        writer.beginObject()
+        writer.member("method", method)
+        writer.member("path", path)
+        writer.member("protocol", "HTTP/1.1")
+        writer.member("sourceIp", "34.231.155.113")
+        writer.member("userAgent", "intercom-parrot-service-client/1.0")
+        writer.endObject()
+        writer.member("requestId", requestID)
+        writer.member("routeKey", "\(method) \(path)")
+        writer.member("stage", "$default")
+        writer.endObject()
+        writeBody(&writer)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    private func writeBody(_ writer: inout JSONWriter) {
+        writer.key("body")
+        if body.isEmpty { writer.null() } else { writer.string(bodyText) }
+        writer.member("isBase64Encoded", base64)
+    }
+}

@@ -1,0 +1,103 @@
+import FlatJSON
+import IntercomFullStory
+import Testing
+
+@Suite struct EventMappingTests {
+    let handler = WebhookHandler(configuration: Fixtures.configuration)
+
+    func event(_ file: String) throws -> FullStoryEvent {
+        try #require(handler.handle(event: Fixtures.event(file)).decision.draft).event(contactSessionAttribute: nil)
+    }
+
+    func property(_ event: FullStoryEvent, _ name: String) -> EventPropertyValue? {
+        event.properties.first { $0.name == name }?.value
+    }
+
+    @Test func defaultTopicTable() {
+        let defaults = TopicTable.routes.filter(\.enabledByDefault).map { "\($0.topic)=\($0.eventName)" }
+        #expect(defaults == [
+            "conversation.user.created=Intercom Conversation Opened",
+            "conversation.admin.closed=Intercom Conversation Closed",
+            "conversation.rating.added=Intercom Conversation Rated",
+        ])
+        #expect(Set(TopicTable.optionalTopics) == [
+            "conversation.user.replied", "conversation.admin.replied", "conversation.admin.assigned",
+            "conversation.admin.snoozed", "conversation.admin.opened",
+        ])
+    }
+
+    @Test func closedEventProperties() throws {
+        let closed = try event("closed.v1.json")
+        #expect(closed.timestamp == "2026-01-10T09:00:00Z")  // the close part's time
+        #expect(property(closed, "conversation_id") == .string("215472621202693"))
+        #expect(property(closed, "intercom_app_id") == .string("abc123def"))
+        #expect(property(closed, "conversation_url") == .string("https://app.intercom.com/a/inbox/abc123def/inbox/conversation/215472621202693"))
+        #expect(property(closed, "contact_id") == .string("696205460674dbb9050aa7fd"))
+        #expect(property(closed, "page_url") == .string("http://localhost:5500/test.html"))
+        #expect(property(closed, "teammate_id") == .string("9608799"))
+        #expect(property(closed, "teammate_name") == .string("John Doe"))
+        #expect(property(closed, "tags") == .strings(["billing", "vip"]))
+        #expect(property(closed, "priority") == .string("priority"))
+        #expect(property(closed, "time_to_first_close") == .int(3811))
+        #expect(property(closed, "handling_time") == .int(640))
+        #expect(property(closed, "time_to_assignment") == .int(211))
+        #expect(property(closed, "rating") == nil)
+    }
+
+    @Test func integersAreDeclaredInTheSchema() throws {
+        let root = try JSONDocument(parsing: try event("rated.v1.json").body()).root
+        #expect(root["properties", "rating"]?.int == 4)
+        #expect(root["schema", "properties", "rating"]?.string == "int")
+        #expect(root["schema", "properties", "time_to_assignment"]?.string == "int")
+        #expect(root["schema", "properties", "remark"] == nil)
+    }
+
+    @Test func ratedEventUsesTheRatingTimeAndRemark() throws {
+        let rated = try event("rated.v1.json")
+        #expect(rated.timestamp == "2026-01-10T09:09:50Z")
+        #expect(property(rated, "rating") == .int(4))
+        #expect(property(rated, "remark") == .string("Quick and friendly"))
+        #expect(property(rated, "teammate_id") == .string("9608799"))
+    }
+
+    @Test func openedEventUsesTheCreationTime() throws {
+        let opened = try event("opened.v1.json")
+        #expect(opened.timestamp == "2026-01-10T07:56:29Z")
+        #expect(property(opened, "page_url") == .string("https://shop.example.com/checkout?step=payment"))
+        #expect(property(opened, "teammate_id") == nil)
+    }
+
+    @Test func closedWithoutAClosePartFallsBackToAssigneeAndNotificationTime() throws {
+        let body = #"{"type":"notification_event","id":"notif_x","app_id":"app","topic":"conversation.admin.closed","created_at":1700000000,"data":{"item":{"type":"conversation","id":"42","admin_assignee_id":77,"teammates":{"type":"admin.list","admins":[{"type":"admin","id":"77","name":"Ann"}]}}}}"#
+        let draft = try #require(handler.handle(event: Fixtures.restEvent(body: Array(body.utf8))).decision.draft)
+        let closed = draft.event(contactSessionAttribute: nil)
+        #expect(closed.timestamp == "2023-11-14T22:13:20Z")
+        #expect(property(closed, "teammate_id") == .string("77"))
+        #expect(property(closed, "teammate_name") == .string("Ann"))
+    }
+
+    @Test func ratingMayArriveInManyShapes() throws {
+        for rating in ["null", "{}", #"{"rating":null,"remark":null}"#, #"{"rating":"five"}"#] {
+            let body = #"{"type":"notification_event","id":"n","topic":"conversation.rating.added","data":{"item":{"type":"conversation","id":"1","conversation_rating":\#(rating)}}}"#
+            let draft = try #require(handler.handle(event: Fixtures.restEvent(body: Array(body.utf8))).decision.draft)
+            #expect(!draft.event(contactSessionAttribute: nil).properties.contains { $0.name == "rating" })
+        }
+    }
+
+    @Test func timestampsAreISO8601UTC() {
+        #expect(ISO8601.format(unixSeconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(ISO8601.format(unixSeconds: 1_768_035_600) == "2026-01-10T09:00:00Z")
+        #expect(ISO8601.format(unixSeconds: 951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(ISO8601.parse("2026-01-10T07:56:29.000Z") == 1_768_031_789)
+        #expect(ISO8601.parse("2026-01-10T04:22:28.240+00:00") == 1_768_018_948)
+        #expect(ISO8601.parse("2026-01-10T06:22:28+02:00") == 1_768_018_948)
+        #expect(ISO8601.parse("2026-13-10T07:56:29Z") == nil)
+        #expect(ISO8601.parse("yesterday") == nil)
+    }
+
+    @Test func roundTripsDates() {
+        for seconds in stride(from: 0, to: 4_102_444_800, by: 86_399 * 37) {
+            #expect(ISO8601.parse(ISO8601.format(unixSeconds: seconds)) == seconds)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import FlatJSON
+import IntercomFullStory
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files the tests read: the project's events/ and the shared real Intercom samples.
+enum Fixtures {
+    static let testSecret = "test-intercom-client-secret"
+
+    /// The repository root, from this file's location (Tests/IntercomFullStoryTests/Fixtures.swift).
+    static let root: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+
+    static var samplesDirectory: String { root + "/../shared/intercom-samples" }
+
+    static func read(_ path: String) -> [UInt8] {
+        guard let file = fopen(path, "rb") else { return [] }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            bytes.append(contentsOf: chunk[0..<count])
+            if count < chunk.count { return bytes }
+        }
+    }
+
+    static func list(_ directory: String, suffix: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasSuffix(suffix) { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    static var eventFiles: [String] { list(root + "/events", suffix: ".json") }
+    static var sampleFiles: [String] { list(samplesDirectory, suffix: ".json") }
+
+    static func event(_ name: String) -> [UInt8] { read(root + "/events/" + name) }
+    static func body(_ name: String) -> [UInt8] { read(root + "/events/bodies/" + name) }
+    static func sample(_ name: String) -> [UInt8] { read(samplesDirectory + "/" + name) }
+
+    static var configuration: WebhookConfiguration {
+        WebhookConfiguration(signature: .verify(secret: Array(testSecret.utf8)))
+    }
+
+    /// A REST API (1.0) POST event around `body`, with the given signature header (or the correct one).
+    static func restEvent(
+        body: [UInt8], method: String = "POST", signature: String? = nil, headerName: String = "X-Hub-Signature",
+        secret: String = testSecret
+    ) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.member("httpMethod", method)
+        writer.member("path", "/intercom")
+        writer.key("headers")
+        writer.beginObject()
+        writer.member(headerName, signature ?? IntercomSignature.sign(body: body, secret: Array(secret.utf8)))
+        writer.endObject()
+        writer.key("requestContext")
+        writer.beginObject()
+        writer.member("requestId", "test-request")
+        writer.endObject()
+        writer.member("body", String(decoding: body, as: UTF8.self))
+        writer.member("isBase64Encoded", false)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// An HTTP API (2.0) POST event around `body`, signed with the test secret.
+    static func httpEvent(body: [UInt8]) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.member("version", "2.0")
+        writer.member("rawPath", "/intercom")
+        writer.key("headers")
+        writer.beginObject()
+        writer.member("x-hub-signature", IntercomSignature.sign(body: body, secret: Array(testSecret.utf8)))
+        writer.endObject()
+        writer.key("requestContext")
+        writer.beginObject()
+        writer.key("http")
+        writer.beginObject()
+        writer.member("method", "POST")
+        writer.endObject()
+        writer.member("requestId", "test-request")
+        writer.endObject()
+        writer.member("body", String(decoding: body, as: UTF8.self))
+        writer.member("isBase64Encoded", false)
+        writer.endObject()
+        return writer.bytes
+    }
+}
+
+extension WebhookDecision {
+    /// The response API Gateway would get if delivery succeeded (for decisions that deliver).
+    var statusIfDelivered: Int {
+        switch self {
+        case .reply(let reply): reply.response.statusCode
+        case .deliver: 200
+        }
+    }
+
+    var draft: EventDraft? {
+        if case .deliver(let draft) = self { draft } else { nil }
+    }
+
+    var reply: WebhookReply? {
+        if case .reply(let reply) = self { reply } else { nil }
+    }
+}
