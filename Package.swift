@@ -8,24 +8,46 @@ let package = Package(
     products: [
         .library(name: "IntercomFullStory", targets: ["IntercomFullStory"]),
         .executable(name: "intercom-fullstory", targets: ["IntercomFullStoryCLI"]),
+        .executable(name: "bootstrap", targets: ["bootstrap"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // HTTP over libcurl, shared by the runtime loop and the FullStory and Intercom clients.
+        .target(name: "CurlHTTP", dependencies: ["CCurl"]),
+        // A generic Lambda Runtime API client loop; knows nothing of Intercom or FullStory.
+        .target(
+            name: "LambdaRuntime",
+            dependencies: ["CurlHTTP", "FlatJSON", .product(name: "Logging", package: "swift-log")]
+        ),
 
         // Pure code: no I/O, no networking.
         .target(name: "FlatJSON"),
         .target(name: "IntercomFullStory", dependencies: ["FlatJSON", "CCrypto"]),
 
+        // The Lambda function: configuration, FullStory and Intercom clients, delivery, logs.
+        .target(
+            name: "IntercomFullStoryFunction",
+            dependencies: [
+                "IntercomFullStory", "LambdaRuntime", "CurlHTTP", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Executables.
+        .executableTarget(name: "bootstrap", dependencies: ["IntercomFullStoryFunction", "LambdaRuntime"]),
         .executableTarget(
             name: "IntercomFullStoryCLI",
             dependencies: [
                 "IntercomFullStory",
+                "IntercomFullStoryFunction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

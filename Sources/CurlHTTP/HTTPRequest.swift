@@ -1,0 +1,27 @@
+/// One HTTP request for `HTTPClient`.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Milliseconds to establish the connection; 0 means libcurl's default.
+    public var connectTimeoutMilliseconds: Int
+    /// Milliseconds for the whole transfer; 0 means no limit (the Runtime API's `/next`).
+    public var totalTimeoutMilliseconds: Int
+    /// Largest response body accepted; a larger one fails the request.
+    public var maximumResponseSize: Int
+
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        connectTimeoutMilliseconds: Int = 1000, totalTimeoutMilliseconds: Int = 0,
+        maximumResponseSize: Int = 1 << 20
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.totalTimeoutMilliseconds = totalTimeoutMilliseconds
+        self.maximumResponseSize = maximumResponseSize
+    }
+}

@@ -1,0 +1,11 @@
+import LambdaRuntime
+
+/// A start-up configuration problem. The message names the variable, never its value (it may be a secret).
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible, LambdaReportableError {
+    public let variable: String
+    public let problem: String
+
+    public var description: String { "\(variable) \(problem)" }
+    public var lambdaErrorType: String { "Runtime.InvalidConfiguration" }
+    public var lambdaErrorMessage: String { description }
+}

@@ -1,0 +1,106 @@
+import IntercomFullStory
+
+/// The function's settings, read from the environment and checked once at start-up.
+public struct FunctionConfiguration: Sendable {
+    public static let defaultFullStoryAPIURL = "https://api.fullstory.com"
+    public static let defaultIntercomAPIURL = "https://api.intercom.io"
+
+    public var fullStoryAPIKey: String
+    public var fullStoryAPIURL: String
+    public var intercomAccessToken: String?
+    public var intercomAPIURL: String
+    public var webhook: WebhookConfiguration
+    /// `INTERCOM_ALLOW_UNSIGNED=true`: signatures are not checked (local testing only).
+    public var acceptsUnsignedRequests: Bool {
+        if case .acceptUnsigned = webhook.signature { true } else { false }
+    }
+
+    /// Reads the configuration table of the README. Throws naming the first wrong variable.
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name] else { return nil }
+            let trimmed = raw.trimmingWhitespace()
+            return trimmed.isEmpty ? nil : trimmed
+        }
+        guard let key = value("FULLSTORY_API_KEY") else {
+            throw ConfigurationError(variable: "FULLSTORY_API_KEY", problem: "is required (a FullStory API key)")
+        }
+        guard key.isHeaderSafe else {
+            throw ConfigurationError(variable: "FULLSTORY_API_KEY", problem: "contains spaces or control characters")
+        }
+        fullStoryAPIKey = key
+        fullStoryAPIURL = try Self.baseURL(value("FULLSTORY_API_URL") ?? Self.defaultFullStoryAPIURL, "FULLSTORY_API_URL")
+        intercomAPIURL = try Self.baseURL(value("INTERCOM_API_URL") ?? Self.defaultIntercomAPIURL, "INTERCOM_API_URL")
+        if let token = value("INTERCOM_ACCESS_TOKEN") {
+            guard token.isHeaderSafe else {
+                throw ConfigurationError(variable: "INTERCOM_ACCESS_TOKEN", problem: "contains spaces or control characters")
+            }
+            intercomAccessToken = token
+        }
+
+        let signature: WebhookConfiguration.SignaturePolicy
+        switch value("INTERCOM_ALLOW_UNSIGNED")?.lowercased() {
+        case nil, "false":
+            guard let secret = value("INTERCOM_CLIENT_SECRET") else {
+                throw ConfigurationError(
+                    variable: "INTERCOM_CLIENT_SECRET",
+                    problem: "is required (the Intercom app's client secret), unless INTERCOM_ALLOW_UNSIGNED=true")
+            }
+            signature = .verify(secret: Array(secret.utf8))
+        case "true":
+            signature = .acceptUnsigned
+        default:
+            throw ConfigurationError(variable: "INTERCOM_ALLOW_UNSIGNED", problem: "must be true or false")
+        }
+
+        let attribute = value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
+        var topics: Set<String> = []
+        for topic in (value("FULLSTORY_EVENT_TOPICS") ?? "").split(separator: ",") {
+            let name = String(topic).trimmingWhitespace()
+            guard !name.isEmpty else { continue }
+            guard TopicTable.route(for: name) != nil else {
+                throw ConfigurationError(
+                    variable: "FULLSTORY_EVENT_TOPICS",
+                    problem: "lists an unknown topic; known: \(TopicTable.optionalTopics.joined(separator: ", "))")
+            }
+            topics.insert(name)
+        }
+        webhook = WebhookConfiguration(
+            signature: signature, sessionAttribute: attribute, extraTopics: topics,
+            inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL))
+    }
+
+    /// `https://` (or `http://` to a loopback address, for local stand-ins), without a trailing slash.
+    static func baseURL(_ text: String, _ variable: String) throws(ConfigurationError) -> String {
+        var url = text
+        while url.hasSuffix("/") { url.removeLast() }
+        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        let isLoopbackHTTP = loopback.contains { url == $0 || url.hasPrefix($0 + ":") || url.hasPrefix($0 + "/") }
+        guard url.hasPrefix("https://") || isLoopbackHTTP, url.isHeaderSafe, url.utf8.count > "https://".utf8.count
+        else {
+            throw ConfigurationError(variable: variable, problem: "must be an https:// URL")
+        }
+        return url
+    }
+
+    /// The inbox host of the region: api.eu.intercom.io → app.eu.intercom.com.
+    static func inboxBaseURL(forAPI apiURL: String) -> String {
+        let afterScheme = apiURL.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst().first
+        let host = afterScheme?.split(separator: ":").first.map(String.init) ?? ""
+        if host.hasSuffix(".eu.intercom.io") { return "https://app.eu.intercom.com" }
+        if host.hasSuffix(".au.intercom.io") { return "https://app.au.intercom.com" }
+        return WebhookConfiguration.defaultInboxBaseURL
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
+    }
+
+    /// Printable ASCII without spaces: safe to put in a header or URL as is.
+    var isHeaderSafe: Bool { utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
+}

@@ -1,0 +1,27 @@
+/// What the Runtime API says about one invocation.
+public struct LambdaContext: Sendable {
+    public var requestID: String
+    /// Deadline in milliseconds since the Unix epoch; `nil` when the Runtime API sent none.
+    public var deadlineEpochMilliseconds: Int64?
+    public var invokedFunctionARN: String?
+    public var traceID: String?
+    public var clientContext: String?
+    public var cognitoIdentity: String?
+
+    public init(
+        requestID: String, deadlineEpochMilliseconds: Int64?, invokedFunctionARN: String? = nil, traceID: String? = nil,
+        clientContext: String? = nil, cognitoIdentity: String? = nil
+    ) {
+        self.requestID = requestID
+        self.deadlineEpochMilliseconds = deadlineEpochMilliseconds
+        self.invokedFunctionARN = invokedFunctionARN
+        self.traceID = traceID
+        self.clientContext = clientContext
+        self.cognitoIdentity = cognitoIdentity
+    }
+
+    /// Milliseconds left before Lambda stops the invocation; `nil` without a deadline.
+    public func remainingMilliseconds(now: Int64 = LambdaClock.epochMilliseconds()) -> Int64? {
+        deadlineEpochMilliseconds.map { $0 - now }
+    }
+}

@@ -1,0 +1,124 @@
+import CurlHTTP
+import FlatJSON
+
+/// The Runtime API (2018-06-01) over one keep-alive connection.
+public final class RuntimeAPIClient {
+    public struct Invocation: Sendable {
+        public var context: LambdaContext
+        public var event: [UInt8]
+    }
+
+    /// Outcome of posting a response or an error.
+    public enum PostResult: Equatable, Sendable {
+        case accepted
+        /// 413: the payload was over Lambda's limit.
+        case payloadTooLarge
+        /// 500: the environment is broken; the runtime must exit.
+        case containerError
+        /// Anything else (400, 403 on a repeated answer…): logged, and the loop continues.
+        case refused(Int)
+    }
+
+    /// Lambda's limit is 6 MiB + 100 bytes for a synchronous event.
+    static let maximumEventSize = 6 * 1024 * 1024 + 100
+    static let connectTimeoutMilliseconds = 1000
+
+    private let baseURL: String
+    private let http: HTTPClient
+
+    public init(host: String) throws(HTTPClientError) {
+        baseURL = "http://\(host)/2018-06-01"
+        http = try HTTPClient(
+            options: .init(disableProxies: true, http11Only: true, userAgent: "intercom-fullstory-runtime/1"))
+    }
+
+    /// Waits for the next invocation. No total timeout: the process may be frozen between invocations.
+    public func next() throws(RuntimeAPIError) -> Invocation {
+        let response: HTTPResponse
+        do {
+            response = try http.perform(
+                HTTPRequest(
+                    method: "GET", url: baseURL + "/runtime/invocation/next",
+                    connectTimeoutMilliseconds: Self.connectTimeoutMilliseconds, totalTimeoutMilliseconds: 0,
+                    maximumResponseSize: Self.maximumEventSize))
+        } catch {
+            throw .unreachable(error)
+        }
+        guard response.status == 200 else { throw .unexpectedStatus(response.status, endpoint: "/next") }
+        // The id goes into URL paths, so only the characters AWS uses are accepted.
+        guard let requestID = response.header("Lambda-Runtime-Aws-Request-Id"), !requestID.isEmpty,
+            requestID.utf8.count <= 128,
+            requestID.utf8.allSatisfy({ byte in
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                    || byte == UInt8(ascii: ".")
+            })
+        else {
+            throw .missingRequestID
+        }
+        let context = LambdaContext(
+            requestID: requestID,
+            deadlineEpochMilliseconds: response.header("Lambda-Runtime-Deadline-Ms").flatMap { Int64($0) },
+            invokedFunctionARN: response.header("Lambda-Runtime-Invoked-Function-Arn"),
+            traceID: response.header("Lambda-Runtime-Trace-Id"),
+            clientContext: response.header("Lambda-Runtime-Client-Context"),
+            cognitoIdentity: response.header("Lambda-Runtime-Cognito-Identity"))
+        return Invocation(context: context, event: response.body)
+    }
+
+    public func postResponse(requestID: String, body: [UInt8]) throws(RuntimeAPIError) -> PostResult {
+        try post(
+            path: "/runtime/invocation/\(requestID)/response", body: body,
+            headers: [("Content-Type", "application/json")])
+    }
+
+    public func postError(requestID: String, type: String, message: String) throws(RuntimeAPIError) -> PostResult {
+        try post(
+            path: "/runtime/invocation/\(requestID)/error", body: Self.errorBody(type: type, message: message),
+            headers: Self.errorHeaders(type: type))
+    }
+
+    public func postInitError(type: String, message: String) throws(RuntimeAPIError) -> PostResult {
+        try post(
+            path: "/runtime/init/error", body: Self.errorBody(type: type, message: message),
+            headers: Self.errorHeaders(type: type))
+    }
+
+    static func errorBody(type: String, message: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 128 + message.utf8.count)
+        writer.beginObject()
+        writer.member("errorMessage", message)
+        writer.member("errorType", type)
+        writer.key("stackTrace")
+        writer.beginArray()
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
+    }
+
+    private static func errorHeaders(type: String) -> [(name: String, value: String)] {
+        // The header must stay one line whatever the error type says.
+        let safeType = String(type.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F })
+        return [("Content-Type", "application/vnd.aws.lambda.error+json"), ("Lambda-Runtime-Function-Error-Type", safeType)]
+    }
+
+    private func post(path: String, body: [UInt8], headers: [(name: String, value: String)]) throws(RuntimeAPIError)
+        -> PostResult
+    {
+        let response: HTTPResponse
+        do {
+            response = try http.perform(
+                HTTPRequest(
+                    method: "POST", url: baseURL + path, headers: headers, body: body,
+                    connectTimeoutMilliseconds: Self.connectTimeoutMilliseconds, totalTimeoutMilliseconds: 0))
+        } catch {
+            throw .unreachable(error)
+        }
+        switch response.status {
+        case 200..<300: return .accepted
+        case 413: return .payloadTooLarge
+        case 500: return .containerError
+        default: return .refused(response.status)
+        }
+    }
+}
