@@ -48,11 +48,23 @@ let package = Package(
             dependencies: [
                 "IntercomFullStory",
                 "IntercomFullStoryFunction",
+                "LambdaRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // Tests.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "FlatJSONTests", dependencies: ["FlatJSON"]),
         .testTarget(
             name: "IntercomFullStoryTests",
@@ -62,6 +74,20 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: ["LambdaRuntime", "TestSupport", "FlatJSON", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "IntercomFullStoryFunctionTests",
+            dependencies: [
+                "IntercomFullStoryFunction", "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "FlatJSON", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

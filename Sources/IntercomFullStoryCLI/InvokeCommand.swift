@@ -1,6 +1,9 @@
 import ArgumentParser
 import FlatJSON
 import IntercomFullStory
+import IntercomFullStoryFunction
+import LambdaRuntime
+import Logging
 
 /// Runs the webhook core on one API Gateway event file and prints the outcome as one JSON document.
 struct InvokeCommand: ParsableCommand {
@@ -9,8 +12,8 @@ struct InvokeCommand: ParsableCommand {
         abstract: "Run the function on an API Gateway event file.",
         discussion: """
             Prints {"response": <API Gateway response>, "fullstory": [{"idempotency_key": …, "body": …}]}.
-            The secret comes from INTERCOM_CLIENT_SECRET (or INTERCOM_ALLOW_UNSIGNED=true), the session attribute
-            from FULLSTORY_SESSION_ATTRIBUTE and extra topics from FULLSTORY_EVENT_TOPICS.
+            Configured by the same environment variables as the Lambda function (see README). Without
+            --dry-run it looks up the contact and sends the event to FullStory for real.
             """
     )
 
@@ -21,12 +24,36 @@ struct InvokeCommand: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        guard dryRun else {
-            throw ValidationError("only --dry-run is available in this build")
+        let eventBytes = try FileIO.read(event)
+        if dryRun {
+            FileIO.writeStandardOutput(try dryRunReport(eventBytes).json())
+        } else {
+            FileIO.writeStandardOutput(try deliveryReport(eventBytes).json())
         }
+    }
+
+    /// The same path as `bootstrap`: configuration from the environment, real lookup, real FullStory call.
+    private func deliveryReport(_ eventBytes: [UInt8]) throws -> DryRunReport {
+        let environment = ProcessEnvironment.current()
+        let configuration: FunctionConfiguration
+        do {
+            configuration = try FunctionConfiguration(environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let logger = Logger(label: "intercom-fullstory") { LambdaLogHandler(label: $0, environment: environment) }
+        let function = try WebhookFunction(configuration: configuration, logger: logger)
+        let context = LambdaContext(
+            requestID: "cli-" + IdempotencyKey.uuid5("cli|\(LambdaClock.monotonicNanoseconds())"),
+            deadlineEpochMilliseconds: LambdaClock.epochMilliseconds() + 10_000)
+        let result = function.invoke(eventBytes, context: context)
+        return DryRunReport(response: result.reply.response, events: result.report?.sent ?? [])
+    }
+
+    private func dryRunReport(_ eventBytes: [UInt8]) throws -> DryRunReport {
         let configuration = try CLIConfiguration.webhookConfiguration()
         let handler = WebhookHandler(configuration: configuration)
-        let (decision, _) = handler.handle(event: try FileIO.read(event))
+        let (decision, _) = handler.handle(event: eventBytes)
         var sent: [FullStoryEvent] = []
         let reply: WebhookReply
         switch decision {
@@ -38,7 +65,7 @@ struct InvokeCommand: ParsableCommand {
             sent.append(event)
             reply = DeliveryOutcome.delivered(event).reply
         }
-        FileIO.writeStandardOutput(DryRunReport(response: reply.response, events: sent).json())
+        return DryRunReport(response: reply.response, events: sent)
     }
 }
 

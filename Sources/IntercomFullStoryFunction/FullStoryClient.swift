@@ -38,7 +38,7 @@ public final class FullStoryClient {
         var current = event
         var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"), attempts: 0, sent: [])
         var sentUnlinked = false
-        while report.attempts < Self.maximumAttempts {
+        attempts: while report.attempts < Self.maximumAttempts {
             let remaining = budget.remainingMilliseconds()
             guard remaining >= Self.minimumAttemptMilliseconds else { break }
             report.attempts += 1
@@ -63,7 +63,7 @@ public final class FullStoryClient {
                     "FullStory request failed",
                     metadata: ["attempt": "\(report.attempts)", "error": "\(error)", "idempotencyKey": "\(current.idempotencyKey)"])
                 report.outcome = .unavailable(reason: "FullStory \(error)")
-                if !wait(beforeAttempt: report.attempts + 1, retryAfterSeconds: nil, budget: budget) { break }
+                if !wait(beforeAttempt: report.attempts + 1, retryAfterSeconds: nil, budget: budget) { break attempts }
                 continue
             }
             switch reply {
@@ -87,7 +87,7 @@ public final class FullStoryClient {
                 logger.warning(
                     "FullStory unavailable", metadata: ["attempt": "\(report.attempts)", "status": "\(status)"])
                 report.outcome = .unavailable(reason: "FullStory answered \(status)")
-                if !wait(beforeAttempt: report.attempts + 1, retryAfterSeconds: retryAfter, budget: budget) { break }
+                if !wait(beforeAttempt: report.attempts + 1, retryAfterSeconds: retryAfter, budget: budget) { break attempts }
             }
         }
         return report

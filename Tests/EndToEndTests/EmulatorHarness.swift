@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FlatJSON
+import TestSupport
+import Testing
+
+/// The built `bootstrap` under the AWS Lambda Runtime Interface Emulator, on loopback ports of its own.
+final class EmulatorHarness {
+    static let clientSecret = "test-intercom-client-secret"
+    static let fullStoryKey = "na1.e2e-fullstory-api-key-4f2c"
+    static let intercomToken = "dG9rOmUyZS1pbnRlcmNvbS10b2tlbg=="
+
+    static var bootstrapPath: String {
+        getenv("BOOTSTRAP_PATH").map { String(cString: $0) } ?? repositoryRoot + "/.build/debug/bootstrap"
+    }
+
+    static var emulatorPath: String {
+        getenv("AWS_LAMBDA_RIE").map { String(cString: $0) } ?? repositoryRoot + "/.build/aws-lambda-rie"
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let process: ChildProcess
+    let invokePort: Int
+
+    /// - Parameter environment: the function's variables (the test secret and key are added unless overridden;
+    ///   a `nil` value removes a variable).
+    init(environment overrides: [String: String?]) throws {
+        guard fileExists(Self.emulatorPath) else {
+            throw Missing(description: "the emulator is missing at \(Self.emulatorPath): run deploy/fetch-emulator.sh (make test does)")
+        }
+        guard fileExists(Self.bootstrapPath) else {
+            throw Missing(description: "bootstrap is missing at \(Self.bootstrapPath): run swift build --product bootstrap (make test does)")
+        }
+        var environment: [String: String] = [
+            "PATH": "/usr/bin:/bin",
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": "10",
+            "FULLSTORY_API_KEY": Self.fullStoryKey,
+            "INTERCOM_CLIENT_SECRET": Self.clientSecret,
+            "AWS_LAMBDA_LOG_FORMAT": "JSON",
+        ]
+        for (name, value) in overrides { environment[name] = value }
+        invokePort = freeLoopbackPort()
+        let runtimePort = freeLoopbackPort()
+        process = try ChildProcess(
+            executable: Self.emulatorPath,
+            arguments: [
+                "--runtime-interface-emulator-address", "127.0.0.1:\(invokePort)",
+                "--runtime-api-address", "127.0.0.1:\(runtimePort)", Self.bootstrapPath,
+            ],
+            environment: environment, outputPath: "/tmp/intercom-fullstory-e2e-\(getpid())-\(invokePort).log")
+        try waitUntilListening()
+    }
+
+    private func waitUntilListening() throws {
+        for _ in 0..<500 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(invokePort).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(fd)
+            if result == 0 { return }
+            usleep(10_000)
+        }
+        throw Missing(description: "the emulator did not start listening: \(process.output)")
+    }
+
+    /// Invokes the function with one API Gateway event; returns the proxy response and the time it took.
+    /// - Parameter emulatorStatus: what the emulator itself should answer (502 for a function error).
+    func invoke(_ event: [UInt8], emulatorStatus: Int = 200) throws -> (response: JSONValue, milliseconds: Int) {
+        let start = monotonicMilliseconds()
+        let answer = try TestHTTP.post(port: invokePort, path: "/2015-03-31/functions/function/invocations", body: event)
+        let elapsed = monotonicMilliseconds() - start
+        #expect(answer.status == emulatorStatus, "emulator answered \(answer.status): \(answer.bodyText)")
+        return (try JSONDocument(parsing: answer.body).root, elapsed)
+    }
+
+    func invoke(file: String, emulatorStatus: Int = 200) throws -> (response: JSONValue, milliseconds: Int) {
+        try invoke(Array(readFile(repositoryRoot + "/events/" + file).utf8), emulatorStatus: emulatorStatus)
+    }
+
+    /// Stops the emulator and returns everything it and the function wrote, after checking that no secret
+    /// and no customer message text is in it.
+    @discardableResult
+    func stop() -> String {
+        process.terminate()
+        let output = process.output
+        LogHygiene.expectClean(output)
+        unlink(process.outputPath)
+        return output
+    }
+
+    deinit {
+        process.terminate()
+    }
+}
+
+func monotonicMilliseconds() -> Int {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
+}
+
+extension JSONValue {
+    var statusCode: Int? { self["statusCode"]?.int }
+    var bodyJSON: JSONValue? { self["body"]?.string.flatMap { try? JSONDocument(parsing: $0).root } }
+}

@@ -1,0 +1,75 @@
+import IntercomFullStory
+import IntercomFullStoryFunction
+import Testing
+
+@Suite struct FunctionConfigurationTests {
+    static let minimal = ["FULLSTORY_API_KEY": "na1.key-value", "INTERCOM_CLIENT_SECRET": "client-secret-value"]
+
+    func error(_ environment: [String: String]) -> ConfigurationError? {
+        do {
+            _ = try FunctionConfiguration(environment: environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func defaults() throws {
+        let configuration = try FunctionConfiguration(environment: Self.minimal)
+        #expect(configuration.fullStoryAPIURL == "https://api.fullstory.com")
+        #expect(configuration.intercomAPIURL == "https://api.intercom.io")
+        #expect(configuration.intercomAccessToken == nil)
+        #expect(configuration.webhook.sessionAttribute == "fs_session_id")
+        #expect(configuration.webhook.extraTopics.isEmpty)
+        #expect(!configuration.acceptsUnsignedRequests)
+    }
+
+    @Test func everyVariable() throws {
+        var environment = Self.minimal
+        environment["FULLSTORY_API_URL"] = "https://api.eu1.fullstory.com/"
+        environment["INTERCOM_API_URL"] = "https://api.eu.intercom.io"
+        environment["INTERCOM_ACCESS_TOKEN"] = "token"
+        environment["FULLSTORY_SESSION_ATTRIBUTE"] = "fullstory_session"
+        environment["FULLSTORY_EVENT_TOPICS"] = "conversation.admin.replied, conversation.admin.snoozed"
+        let configuration = try FunctionConfiguration(environment: environment)
+        #expect(configuration.fullStoryAPIURL == "https://api.eu1.fullstory.com")
+        #expect(configuration.intercomAccessToken == "token")
+        #expect(configuration.webhook.sessionAttribute == "fullstory_session")
+        #expect(configuration.webhook.extraTopics == ["conversation.admin.replied", "conversation.admin.snoozed"])
+        #expect(configuration.webhook.inboxBaseURL == "https://app.eu.intercom.com")
+    }
+
+    @Test func missingKeyIsNamed() {
+        let problem = error(["INTERCOM_CLIENT_SECRET": "client-secret-value"])
+        #expect(problem?.variable == "FULLSTORY_API_KEY")
+        #expect(problem?.description.hasPrefix("FULLSTORY_API_KEY") == true)
+    }
+
+    @Test func missingSecretIsNamedUnlessUnsignedIsAllowed() throws {
+        #expect(error(["FULLSTORY_API_KEY": "k"])?.variable == "INTERCOM_CLIENT_SECRET")
+        let unsigned = try FunctionConfiguration(environment: ["FULLSTORY_API_KEY": "k", "INTERCOM_ALLOW_UNSIGNED": "true"])
+        #expect(unsigned.acceptsUnsignedRequests)
+        #expect(error(["FULLSTORY_API_KEY": "k", "INTERCOM_ALLOW_UNSIGNED": "yes"])?.variable == "INTERCOM_ALLOW_UNSIGNED")
+    }
+
+    @Test(arguments: [
+        ("FULLSTORY_API_URL", "http://api.fullstory.com"), ("FULLSTORY_API_URL", "api.fullstory.com"),
+        ("INTERCOM_API_URL", "ftp://x"), ("FULLSTORY_EVENT_TOPICS", "conversation.made.up"),
+        ("FULLSTORY_API_KEY", "key with space"), ("INTERCOM_ACCESS_TOKEN", "tok\nen"),
+    ])
+    func wrongValuesAreNamedWithoutTheirValue(_ variable: String, _ value: String) {
+        var environment = Self.minimal
+        environment[variable] = value
+        let problem = error(environment)
+        #expect(problem?.variable == variable)
+        #expect(problem?.description.contains(value) == false)
+        #expect(problem?.description.contains("key-value") == false)
+        #expect(problem?.description.contains("client-secret-value") == false)
+    }
+
+    @Test func loopbackHTTPIsAllowedForLocalStandIns() throws {
+        var environment = Self.minimal
+        environment["FULLSTORY_API_URL"] = "http://127.0.0.1:8080"
+        #expect(try FunctionConfiguration(environment: environment).fullStoryAPIURL == "http://127.0.0.1:8080")
+    }
+}

@@ -1,0 +1,47 @@
+import CurlHTTP
+import IntercomFullStoryFunction
+import LambdaRuntime
+import TestSupport
+import Testing
+
+@Suite struct IntercomContactClientTests {
+    func lookUp(_ reply: StandInServer.Reply, contactID: String = "696205460674dbb9050aa7fd") throws
+        -> (Result<String?, IntercomContactClient.LookupError>, [StandInServer.Request])
+    {
+        let server = try StandInServer { _, _ in reply }
+        defer { server.shutdown() }
+        let client = IntercomContactClient(
+            baseURL: server.baseURL, accessToken: "intercom-token", http: try HTTPClient(options: .init(userAgent: "t")))
+        let budget = DeliveryBudget(startNanoseconds: LambdaClock.monotonicNanoseconds(), remainingLambdaMilliseconds: 5000)
+        let result = Result { () throws(IntercomContactClient.LookupError) in
+            try client.sessionAttribute(contactID: contactID, attribute: "fs_session_id", budget: budget)
+        }
+        return (result, server.requests)
+    }
+
+    @Test func readsTheAttributeWithTheDocumentedRequest() throws {
+        let (result, requests) = try lookUp(.json(200, #"{"type":"contact","custom_attributes":{"fs_session_id":"1:2"}}"#))
+        #expect(try result.get() == "1:2")
+        let request = try #require(requests.first)
+        #expect(request.uri == "/contacts/696205460674dbb9050aa7fd")
+        #expect(request.header("Authorization") == "Bearer intercom-token")
+        #expect(request.header("Accept") == "application/json")
+        #expect(request.header("Intercom-Version") == "2.14")
+    }
+
+    @Test func contactIDsAreEncodedInThePath() throws {
+        let (_, requests) = try lookUp(.json(200, "{}"), contactID: "a/../b c")
+        #expect(requests.first?.uri == "/contacts/a%2F..%2Fb%20c")
+    }
+
+    @Test(arguments: [404, 429, 500])
+    func failuresAreReported(_ status: Int) throws {
+        let (result, _) = try lookUp(.json(status, "{}"))
+        #expect(throws: IntercomContactClient.LookupError.status(status)) { try result.get() }
+    }
+
+    @Test func slowLookupsTimeOut() throws {
+        let (result, _) = try lookUp(.delayed(milliseconds: 5000, .init(.json(200, "{}"))))
+        #expect(throws: IntercomContactClient.LookupError.transport(.timedOut)) { try result.get() }
+    }
+}

@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process started with `posix_spawn`, its standard output and error going to one file.
+public final class ChildProcess: Sendable {
+    public let pid: pid_t
+    public let outputPath: String
+
+    public struct SpawnError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(executable: String, arguments: [String], environment: [String: String], outputPath: String) throws {
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, executable, &fileActions, nil, argv, envp)
+        guard status == 0 else {
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(status)))")
+        }
+        pid = child
+        self.outputPath = outputPath
+    }
+
+    /// Waits up to `timeoutMilliseconds` for the process to exit; its exit status, or `nil` if still running.
+    public func waitForExit(timeoutMilliseconds: Int) -> Int32? {
+        let deadline = monotonicNow() + UInt64(timeoutMilliseconds) * 1_000_000
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid {
+                // WIFEXITED / WEXITSTATUS, spelled out (they are macros).
+                return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            }
+            if result < 0 || monotonicNow() >= deadline { return nil }
+            usleep(10_000)
+        }
+    }
+
+    public func terminate() {
+        kill(pid, SIGTERM)
+        if waitForExit(timeoutMilliseconds: 2000) == nil {
+            kill(pid, SIGKILL)
+            _ = waitForExit(timeoutMilliseconds: 2000)
+        }
+    }
+
+    public var output: String { readFile(outputPath) }
+}
+
+public func readFile(_ path: String) -> String {
+    guard let file = fopen(path, "rb") else { return "" }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = fread(&chunk, 1, chunk.count, file)
+        bytes.append(contentsOf: chunk[0..<count])
+        if count < chunk.count { return String(decoding: bytes, as: UTF8.self) }
+    }
+}
+
+/// A free TCP port on 127.0.0.1, chosen by the kernel (bind to port 0, read it back, close).
+public func freeLoopbackPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// The repository root, from this file's location (Tests/TestSupport/ChildProcess.swift).
+public let repositoryRoot: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+public func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }

@@ -1,0 +1,145 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A scriptable HTTP/1.1 server on 127.0.0.1 and a random port, standing in for FullStory, Intercom or the
+/// Lambda Runtime API. It records every request and answers with what `respond` says.
+public final class StandInServer: Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var uri: String
+        public var headers: [(String, String)]
+        public var body: [UInt8]
+        /// Monotonic nanoseconds when the request was complete.
+        public var receivedAt: UInt64
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+
+        public var bodyText: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    public enum Reply: Sendable {
+        case respond(status: Int, headers: [(String, String)] = [], body: [UInt8] = [])
+        /// Answer after a delay (a slow or hanging peer).
+        case delayed(milliseconds: Int64, Reply.Boxed)
+        /// Close the connection without answering (mid-response failure).
+        case closeConnection
+
+        public final class Boxed: Sendable {
+            public let reply: Reply
+            public init(_ reply: Reply) { self.reply = reply }
+        }
+
+        public static func json(_ status: Int, _ body: String, headers: [(String, String)] = []) -> Reply {
+            .respond(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(body.utf8))
+        }
+    }
+
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: Channel
+    private let state: NIOLockedValueBox<[Request]>
+    public let port: Int
+
+    /// - Parameter respond: called for each request (on a NIO thread) with the request and its index.
+    public init(respond: @escaping @Sendable (Request, Int) -> Reply) throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let state = NIOLockedValueBox<[Request]>([])
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(RequestHandler(state: state, respond: respond))
+                }
+            }
+        self.group = group
+        self.state = state
+        do {
+            channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw error
+        }
+        port = channel.localAddress?.port ?? 0
+    }
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var requests: [Request] { state.withLockedValue { $0 } }
+
+    public func shutdown() {
+        try? channel.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    private final class RequestHandler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let state: NIOLockedValueBox<[Request]>
+        let respond: @Sendable (Request, Int) -> Reply
+        var head: HTTPRequestHead?
+        var body: [UInt8] = []
+
+        init(state: NIOLockedValueBox<[Request]>, respond: @escaping @Sendable (Request, Int) -> Reply) {
+            self.state = state
+            self.respond = respond
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body = []
+            case .body(var buffer):
+                body += buffer.readBytes(length: buffer.readableBytes) ?? []
+            case .end:
+                guard let head else { return }
+                let request = Request(
+                    method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
+                    body: body, receivedAt: monotonicNow())
+                let index = state.withLockedValue { requests in
+                    requests.append(request)
+                    return requests.count - 1
+                }
+                send(respond(request, index), keepAlive: head.isKeepAlive, context: context)
+            }
+        }
+
+        private func send(_ reply: Reply, keepAlive: Bool, context: ChannelHandlerContext) {
+            switch reply {
+            case .closeConnection:
+                context.close(promise: nil)
+            case .delayed(let milliseconds, let boxed):
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(milliseconds)) {
+                    let (handler, context) = loopBound.value
+                    handler.send(boxed.reply, keepAlive: keepAlive, context: context)
+                }
+            case .respond(let status, let headers, let body):
+                var responseHeaders = HTTPHeaders(headers)
+                responseHeaders.replaceOrAdd(name: "Content-Length", value: "\(body.count)")
+                if !keepAlive { responseHeaders.replaceOrAdd(name: "Connection", value: "close") }
+                let head = HTTPResponseHead(
+                    version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders)
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                if !body.isEmpty {
+                    context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+                }
+                let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+                if !keepAlive {
+                    let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+                    done.whenComplete { _ in boundContext.value.close(promise: nil) }
+                }
+            }
+        }
+    }
+}
+
+func monotonicNow() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+}
