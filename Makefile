@@ -1,23 +1,44 @@
 # Thin list of targets; the scripts behind them live in deploy/.
-.PHONY: local test events dry-run emulator
+.PHONY: local invoke test requirements emulator build package events dry-run build-IntercomFullStoryFunction
 
-# Run every sample event in events/ through the function locally and print a table.
-local:
+# Run every sample event in events/ through the real bootstrap under the Lambda emulator, with a local
+# FullStory stand-in, and print a table.
+local: requirements
 	deploy/local.sh
 
+# The same for one event file: make invoke EVENT=events/closed.v1.json
+invoke:
+	SHOW_LOGS=1 deploy/local.sh $(EVENT)
+
 # Run the test suite (unit, runtime loop, and end to end under the Lambda Runtime Interface Emulator).
-test: emulator
+test: requirements emulator
 	swift build --product bootstrap
 	swift test
+
+# System packages the build links against (installed with apt-get when run as root).
+requirements:
+	deploy/requirements.sh
 
 # The AWS Lambda Runtime Interface Emulator, from the aws-sam-cli wheel on PyPI, at .build/aws-lambda-rie.
 emulator:
 	deploy/fetch-emulator.sh
 
+# Release build of bootstrap (static Swift stdlib, stripped, checked for Amazon Linux 2023).
+build:
+	deploy/build.sh
+
+# The deployable zip, with its size.
+package:
+	deploy/package.sh
+
+# Called by `sam build` (BuildMethod: makefile).
+build-IntercomFullStoryFunction:
+	cp "$$(deploy/build.sh)" "$(ARTIFACTS_DIR)/bootstrap"
+
 # Re-sign the sample events in events/ (after editing events/bodies/).
 events:
 	events/generate.sh
 
-# One event through the core, printing the response and the FullStory request: make dry-run EVENT=events/closed.v1.json
+# One event through the core only (no network): make dry-run EVENT=events/closed.v1.json
 dry-run:
 	INTERCOM_CLIENT_SECRET=$${INTERCOM_CLIENT_SECRET:-test-intercom-client-secret} swift run -q intercom-fullstory invoke --dry-run $(EVENT)

@@ -42,7 +42,13 @@ let package = Package(
         ),
 
         // Executables.
-        .executableTarget(name: "bootstrap", dependencies: ["IntercomFullStoryFunction", "LambdaRuntime"]),
+        .executableTarget(
+            name: "bootstrap",
+            dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility"],
+            // Amazon Linux 2023 has glibc 2.34; see Sources/GlibcCompatibility/hypotf.c.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]
+        ),
+        .target(name: "GlibcCompatibility"),
         .executableTarget(
             name: "IntercomFullStoryCLI",
             dependencies: [

@@ -1,0 +1,5 @@
+#ifndef INTERCOM_FULLSTORY_GLIBC_COMPATIBILITY_H
+#define INTERCOM_FULLSTORY_GLIBC_COMPATIBILITY_H
+// Replacements for glibc symbols newer than Amazon Linux 2023's glibc 2.34, linked with `--wrap`.
+float __wrap_hypotf(float x, float y);
+#endif

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Fails unless the binary runs on provided.al2023: no glibc symbol newer than GLIBC_2.34, no libstdc++ symbol
+# newer than GCC 11's, no Foundation/ICU, and no shared library beyond libcurl, libcrypto and the C/C++ runtime.
+set -euo pipefail
+binary="${1:?usage: check-binary.sh <binary>}"
+status=0
+
+newest() { objdump -T "$binary" | grep -o "$1_[0-9.]*" | sed "s/^$1_//" | sort -V | tail -n 1; }
+at_most() { [ -z "$1" ] || [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | tail -n 1)" = "$2" ]; }
+
+glibc="$(newest GLIBC)"
+if at_most "$glibc" "2.34"; then
+  echo "check-binary: newest glibc symbol GLIBC_${glibc:-none} (Amazon Linux 2023 has 2.34): ok"
+else
+  echo "check-binary: FAIL: needs GLIBC_$glibc, newer than Amazon Linux 2023's 2.34:" >&2
+  objdump -T "$binary" | grep -E "GLIBC_(2\.3[5-9]|2\.[4-9][0-9])" >&2 || true
+  status=1
+fi
+glibcxx="$(newest GLIBCXX)"
+if at_most "$glibcxx" "3.4.29"; then
+  echo "check-binary: newest libstdc++ symbol GLIBCXX_${glibcxx:-none} (GCC 11 has 3.4.29): ok"
+else
+  echo "check-binary: FAIL: needs GLIBCXX_$glibcxx, newer than Amazon Linux 2023's GCC 11" >&2
+  status=1
+fi
+
+needed="$(readelf -d "$binary" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')"
+allowed='^(libcurl\.so\.4|libcrypto\.so\.3|libm\.so\.6|libc\.so\.6|libstdc\+\+\.so\.6|libgcc_s\.so\.1|ld-linux-x86-64\.so\.2|ld-linux-aarch64\.so\.1)$'
+unexpected="$(echo "$needed" | grep -Ev "$allowed" || true)"
+if [ -n "$unexpected" ]; then
+  echo "check-binary: FAIL: links libraries Lambda does not provide: $(echo $unexpected)" >&2
+  status=1
+else
+  echo "check-binary: shared libraries: $(echo $needed)"
+fi
+if ldd "$binary" 2>/dev/null | grep -Ei 'Foundation|icu|libswift' >&2; then
+  echo "check-binary: FAIL: links Foundation, ICU or a shared Swift runtime (build with --static-swift-stdlib, FoundationEssentials at most)" >&2
+  status=1
+fi
+if nm -D "$binary" 2>/dev/null | grep -q 'Foundation'; then
+  echo "check-binary: FAIL: references Foundation symbols" >&2
+  status=1
+fi
+exit "$status"
