@@ -12,58 +12,78 @@ enum JSONStringDecoding {
     /// Decodes escapes. Lone surrogates and invalid UTF-8 become U+FFFD rather than failing: the signature has
     /// already vouched for the bytes, and one odd character must not lose a notification.
     static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            guard byte == UInt8(ascii: "\\"), index + 1 < bytes.endIndex else {
-                output.append(byte)
-                index += 1
-                continue
-            }
-            let escape = bytes[index + 1]
-            index += 2
-            switch escape {
-            case UInt8(ascii: "b"): output.append(0x08)
-            case UInt8(ascii: "f"): output.append(0x0C)
-            case UInt8(ascii: "n"): output.append(0x0A)
-            case UInt8(ascii: "r"): output.append(0x0D)
-            case UInt8(ascii: "t"): output.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = readHex4(bytes, at: index) ?? 0xFFFD
-                index += 4
-                if (0xD800...0xDBFF).contains(scalar) {
-                    // A high surrogate must be followed by `\uDC00`...`\uDFFF`.
-                    if index + 5 < bytes.endIndex, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
-                        let low = readHex4(bytes, at: index + 2), (0xDC00...0xDFFF).contains(low)
-                    {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        index += 6
-                    } else {
-                        scalar = 0xFFFD
-                    }
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    scalar = 0xFFFD
-                }
-                appendUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}", to: &output)
-            default: output.append(escape)  // `"`, `\` and `/` stand for themselves
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
+        String(decoding: unescapedBytes(bytes), as: UTF8.self)
     }
 
-    private static func readHex4(_ bytes: ArraySlice<UInt8>, at index: Int) -> UInt32? {
-        guard index + 4 <= bytes.endIndex else { return nil }
+    /// The bytes a JSON string stands for (escapes decoded, UTF-8 not validated).
+    static func unescapedBytes(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { source in
+            // The decoded text is never longer than its escaped form.
+            [UInt8](unsafeUninitializedCapacity: source.count) { output, written in
+                var out = 0
+                var index = 0
+                let count = source.count
+                while index < count {
+                    // Copy the run up to the next backslash in one go.
+                    let runEnd = JSONByteScanner.nextBackslash(source, from: index)
+                    if runEnd > index, let from = source.baseAddress, let to = output.baseAddress {
+                        (to + out).update(from: from + index, count: runEnd - index)
+                        out += runEnd - index
+                    }
+                    index = runEnd
+                    guard index + 1 < count else {
+                        if index < count {
+                            output[out] = source[index]
+                            out += 1
+                        }
+                        break
+                    }
+                    let escape = source[index + 1]
+                    index += 2
+                    switch escape {
+                    case UInt8(ascii: "b"): output[out] = 0x08; out += 1
+                    case UInt8(ascii: "f"): output[out] = 0x0C; out += 1
+                    case UInt8(ascii: "n"): output[out] = 0x0A; out += 1
+                    case UInt8(ascii: "r"): output[out] = 0x0D; out += 1
+                    case UInt8(ascii: "t"): output[out] = 0x09; out += 1
+                    case UInt8(ascii: "u"):
+                        var scalar = readHex4(source, at: index) ?? 0xFFFD
+                        index += 4
+                        if (0xD800...0xDBFF).contains(scalar) {
+                            // A high surrogate must be followed by `\uDC00`...`\uDFFF`.
+                            if index + 5 < count, source[index] == UInt8(ascii: "\\"), source[index + 1] == UInt8(ascii: "u"),
+                                let low = readHex4(source, at: index + 2), (0xDC00...0xDFFF).contains(low)
+                            {
+                                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                                index += 6
+                            } else {
+                                scalar = 0xFFFD
+                            }
+                        } else if (0xDC00...0xDFFF).contains(scalar) {
+                            scalar = 0xFFFD
+                        }
+                        // `\uXXXX` is 6 bytes and encodes to at most 3 (4 for a 12-byte surrogate pair): it fits.
+                        UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}") { unit in
+                            output[out] = unit
+                            out += 1
+                        }
+                    default:
+                        output[out] = escape  // `"`, `\` and `/` stand for themselves
+                        out += 1
+                    }
+                }
+                written = out
+            }
+        }
+    }
+
+    private static func readHex4(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt32? {
+        guard index + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
         for offset in 0..<4 {
             guard let digit = hexValue(bytes[index + offset]) else { return nil }
             value = value << 4 | digit
         }
         return value
-    }
-
-    private static func appendUTF8(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
-        UTF8.encode(scalar) { output.append($0) }
     }
 }

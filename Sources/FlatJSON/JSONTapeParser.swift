@@ -89,41 +89,50 @@ struct JSONTapeParser {
     }
 
     private mutating func parseString(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
-        position += 1  // opening quote
-        let start = position
+        let start = position + 1  // after the opening quote
+        var index = start
         var escaped = false
-        while position < bytes.count {
-            let byte = bytes[position]
+        let count = bytes.count
+        while index < count {
+            index = JSONByteScanner.nextStringSpecial(bytes, from: index)
+            guard index < count else { break }
+            let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 tokens.append(
                     JSONToken(
-                        kind: escaped ? .escapedString : .string, start: UInt32(start), end: UInt32(position), count: 0
-                    ))
-                position += 1
+                        kind: escaped ? .escapedString : .string, start: UInt32(start), end: UInt32(index), count: 0))
+                position = index + 1
                 return
             }
+            position = index
             if byte < 0x20 { throw fail(.invalidString) }
-            if byte == UInt8(ascii: "\\") {
-                escaped = true
-                position += 1
-                guard position < bytes.count else { throw fail(.unexpectedEnd) }
-                switch bytes[position] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    position += 1
-                case UInt8(ascii: "u"):
-                    guard position + 4 < bytes.count else { throw fail(.unexpectedEnd) }
-                    for offset in 1...4 where JSONStringDecoding.hexValue(bytes[position + offset]) == nil {
-                        throw fail(.invalidString)
-                    }
-                    position += 5
-                default:
+            // A backslash: validate the escape.
+            escaped = true
+            index += 1
+            guard index < count else {
+                position = index
+                throw fail(.unexpectedEnd)
+            }
+            switch bytes[index] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                index += 1
+            case UInt8(ascii: "u"):
+                guard index + 4 < count else {
+                    position = count
+                    throw fail(.unexpectedEnd)
+                }
+                for offset in 1...4 where JSONStringDecoding.hexValue(bytes[index + offset]) == nil {
+                    position = index
                     throw fail(.invalidString)
                 }
-                continue
+                index += 5
+            default:
+                position = index
+                throw fail(.invalidString)
             }
-            position += 1
         }
+        position = count
         throw fail(.unexpectedEnd)
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// A read-only view of one value in a `JSONDocument`. Accessors are tolerant: asking for the wrong type gives
 /// `nil` (or an empty sequence), never a trap, so decoders of loosely specified payloads stay simple.
 public struct JSONValue: Sendable {
@@ -33,15 +39,47 @@ public struct JSONValue: Sendable {
     /// When a key repeats, the last one wins (as in most JSON readers).
     public subscript(key: String) -> JSONValue? {
         guard token.kind == .object else { return nil }
-        var found: Int?
-        var keyIndex = index + 1
-        let end = Int(token.end)
-        while keyIndex < end {
-            let valueIndex = keyIndex + 1
-            if keyMatches(at: keyIndex, key) { found = valueIndex }
-            keyIndex = nextSibling(of: valueIndex)
+        var key = key
+        let found: Int? = key.withUTF8 { wanted in
+            document.tokens.withUnsafeBufferPointer { tokens in
+                document.bytes.withUnsafeBufferPointer { source in
+                    var found: Int?
+                    var keyIndex = index + 1
+                    let end = Int(tokens[index].end)
+                    while keyIndex < end {
+                        let keyToken = tokens[keyIndex]
+                        let valueIndex = keyIndex + 1
+                        switch keyToken.kind {
+                        case .string:
+                            // Lengths first: most keys differ there, and then no bytes are compared.
+                            if Int(keyToken.end - keyToken.start) == wanted.count,
+                                Self.bytesEqual(source, from: Int(keyToken.start), wanted)
+                            {
+                                found = valueIndex
+                            }
+                        default:
+                            let escaped = source[Int(keyToken.start)..<Int(keyToken.end)]
+                            if JSONStringDecoding.unescapedBytes(ArraySlice(escaped)).elementsEqual(wanted) { found = valueIndex }
+                        }
+                        let valueToken = tokens[valueIndex]
+                        switch valueToken.kind {
+                        case .object, .array: keyIndex = Int(valueToken.end)
+                        default: keyIndex = valueIndex + 1
+                        }
+                    }
+                    return found
+                }
+            }
         }
         return found.map { JSONValue(document: document, index: $0) }
+    }
+
+    @inline(__always)
+    private static func bytesEqual(_ source: UnsafeBufferPointer<UInt8>, from start: Int, _ wanted: UnsafeBufferPointer<UInt8>)
+        -> Bool
+    {
+        guard let base = source.baseAddress, let wantedBase = wanted.baseAddress else { return wanted.isEmpty }
+        return memcmp(base + start, wantedBase, wanted.count) == 0
     }
 
     /// Follows a path of object keys: `value["data", "item"]`.
@@ -61,6 +99,17 @@ public struct JSONValue: Sendable {
             return JSONStringDecoding.unescape(document.bytes[Int(token.start)..<Int(token.end)])
         default:
             return nil
+        }
+    }
+
+    /// The bytes a string value stands for (escapes decoded), without making a `String`: for payloads
+    /// carried inside JSON, such as an API Gateway event's `body`.
+    public var stringBytes: [UInt8]? {
+        let token = self.token
+        switch token.kind {
+        case .string: return Array(document.bytes[Int(token.start)..<Int(token.end)])
+        case .escapedString: return JSONStringDecoding.unescapedBytes(document.bytes[Int(token.start)..<Int(token.end)])
+        default: return nil
         }
     }
 
@@ -118,15 +167,6 @@ public struct JSONValue: Sendable {
         case .object, .array: return Int(token.end)
         default: return tokenIndex + 1
         }
-    }
-
-    private func keyMatches(at keyIndex: Int, _ key: String) -> Bool {
-        let keyToken = document.tokens[keyIndex]
-        let range = Int(keyToken.start)..<Int(keyToken.end)
-        if keyToken.kind == .escapedString {
-            return JSONStringDecoding.unescape(document.bytes[range]) == key
-        }
-        return document.bytes[range].elementsEqual(key.utf8)
     }
 
     private static func parseInteger(_ slice: ArraySlice<UInt8>) -> Int? {

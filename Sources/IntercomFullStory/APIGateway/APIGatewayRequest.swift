@@ -83,8 +83,9 @@ public struct APIGatewayRequest: Sendable {
     }
 
     private static func decodeBody(_ root: JSONValue, maximumBodySize: Int) throws(DecodingError) -> [UInt8] {
-        guard let text = root["body"]?.string else { return [] }
+        guard let value = root["body"], value.kind == .string else { return [] }
         if root["isBase64Encoded"]?.bool == true {
+            guard let text = value.string else { return [] }
             guard text.utf8.count / 4 * 3 <= maximumBodySize + 2 else {
                 throw .bodyTooLarge(size: text.utf8.count / 4 * 3)
             }
@@ -92,7 +93,9 @@ public struct APIGatewayRequest: Sendable {
             guard decoded.count <= maximumBodySize else { throw .bodyTooLarge(size: decoded.count) }
             return decoded
         }
-        guard text.utf8.count <= maximumBodySize else { throw .bodyTooLarge(size: text.utf8.count) }
-        return Array(text.utf8)
+        // The raw bytes, escapes decoded: exactly what Intercom signed.
+        let body = value.stringBytes ?? []
+        guard body.count <= maximumBodySize else { throw .bodyTooLarge(size: body.count) }
+        return body
     }
 }
