@@ -1,5 +1,5 @@
 # Thin list of targets; the scripts behind them live in deploy/.
-.PHONY: local invoke test requirements emulator build package events dry-run build-IntercomFullStoryFunction
+.PHONY: local invoke test requirements emulator build package bench events dry-run build-IntercomFullStoryFunction
 
 # Run every sample event in events/ through the real bootstrap under the Lambda emulator, with a local
 # FullStory stand-in, and print a table.
@@ -30,6 +30,10 @@ build:
 # The deployable zip, with its size.
 package:
 	deploy/package.sh
+
+# Cold start, warm latency, memory, package size and handler cost against the C floor, as one table.
+bench: requirements
+	bench/run.py
 
 # Called by `sam build` (BuildMethod: makefile).
 build-IntercomFullStoryFunction:

@@ -49,6 +49,13 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]
         ),
         .target(name: "GlibcCompatibility"),
+        // Benchmark only: the runtime loop with a do-nothing handler (see bench/).
+        .executableTarget(
+            name: "LambdaRuntimeEcho",
+            dependencies: ["LambdaRuntime", "GlibcCompatibility", .product(name: "Logging", package: "swift-log")],
+            path: "bench/LambdaRuntimeEcho",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]
+        ),
         .executableTarget(
             name: "IntercomFullStoryCLI",
             dependencies: [

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""`make bench`: builds the shipped bootstrap, the C floor (an echo runtime on libcurl) and the Swift loop
+with a do-nothing handler, runs each several times under the lean Runtime API server (runtime-api-bench.c)
+with loopback stand-ins, measures the package, runs the ordo-one handler benchmark, and prints one table
+of medians (with the min-max spread across runs) against the targets.
+"""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, ".build", "bench")
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+WARM = int(os.environ.get("BENCH_INVOCATIONS", "2000"))
+PING = os.path.join(ROOT, "events", "ping.v1.json")
+CLOSED = os.path.join(ROOT, "events", "closed.v1.json")
+
+
+def run(command, **kwargs):
+    return subprocess.run(command, cwd=ROOT, check=True, text=True, **kwargs)
+
+
+def build():
+    os.makedirs(BENCH, exist_ok=True)
+    bootstrap = run(["deploy/build.sh"], stdout=subprocess.PIPE).stdout.strip()
+    run(["gcc", "-O2", "-o", f"{BENCH}/runtime-api-bench", "bench/runtime-api-bench.c", "-lpthread"])
+    run(["gcc", "-O2", "-o", f"{BENCH}/echo-runtime", "bench/echo-runtime.c", "-lcurl"])
+    run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "LambdaRuntimeEcho"],
+        stdout=subprocess.DEVNULL)
+    bin_path = run(["swift", "build", "-c", "release", "--show-bin-path"], stdout=subprocess.PIPE).stdout.strip()
+    run(["strip", "-o", f"{BENCH}/swift-echo", f"{bin_path}/LambdaRuntimeEcho"])
+    return os.path.join(ROOT, bootstrap)
+
+
+def measure(binary, warm_events):
+    args = [f"{BENCH}/runtime-api-bench", binary, PING]
+    for event in warm_events:
+        args += [event, str(WARM)]
+    return json.loads(run(args, stdout=subprocess.PIPE).stdout)
+
+
+def package_sizes():
+    out = run(["deploy/package.sh"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    zip_bytes, binary_bytes = re.search(r"function.zip (\d+) bytes.*bootstrap (\d+) bytes", out).groups()
+    return int(zip_bytes), int(binary_bytes)
+
+
+def handler_cost():
+    """p50 wall time (us) and allocations of the ordo-one benchmark for the closed event."""
+    out = run(["swift", "package", "--package-path", "Benchmarks", "benchmark", "--filter", "closed.*",
+               "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout
+    values = {}
+    for metric, label in (("Malloc (total)", "mallocs"), ("Time (wall clock) (μs)", "wall_us"),
+                          ("Time (wall clock) (ns)", "wall_ns")):
+        match = re.search(re.escape(metric) + r" \*?\s*│\s*([\d.]+)\s*│\s*([\d.]+)\s*│\s*([\d.]+)", out)
+        if match:
+            values[label] = float(match.group(3))  # p50 column
+    if "wall_ns" in values:
+        values["wall_us"] = values["wall_ns"] / 1000
+    if "wall_us" not in values or "mallocs" not in values:
+        sys.stderr.write(out)
+        raise SystemExit("bench: could not read the handler benchmark's output")
+    return values
+
+
+def summary(samples):
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def main():
+    bootstrap = build()
+    results = {"bootstrap": [], "floor": [], "swift-echo": []}
+    for _ in range(RUNS):  # interleaved, so a noisy moment hits every runtime alike
+        results["floor"].append(measure(f"{BENCH}/echo-runtime", [PING]))
+        results["swift-echo"].append(measure(f"{BENCH}/swift-echo", [PING]))
+        results["bootstrap"].append(measure(bootstrap, [PING, CLOSED]))
+    zip_bytes, binary_bytes = package_sizes()
+    handler = handler_cost()
+
+    def metric(runtime, key, warm_index=None):
+        rows = results[runtime]
+        if warm_index is None:
+            return summary([row[key] for row in rows])
+        return summary([row["warm"][warm_index][key] for row in rows])
+
+    floor_cold = metric("floor", "cold_start_us")
+    floor_ping = metric("floor", "p50_us", 0)
+    cold = metric("bootstrap", "cold_start_us")
+    first = metric("bootstrap", "first_invocation_us")
+    ping = metric("bootstrap", "p50_us", 0)
+    ping99 = metric("bootstrap", "p99_us", 0)
+    closed = metric("bootstrap", "p50_us", 1)
+    closed99 = metric("bootstrap", "p99_us", 1)
+    peak = metric("bootstrap", "peak_rss_kb")
+    growth = summary([r["rss_at_end_kb"] - r["rss_at_100_kb"] for r in results["bootstrap"]])
+
+    def ms(value):
+        return "%.2f ms" % (value / 1000)
+
+    def us(value):
+        return "%.0f µs" % value
+
+    def spread(values, unit):
+        return "%s (%s–%s)" % (unit(values[0]), unit(values[1]), unit(values[2]))
+
+    rows = [
+        ("spawn to first GET /next", spread(cold, ms), "floor %s" % spread(floor_cold, ms),
+         "≤ floor + 1 ms", cold[0] <= floor_cold[0] + 1000),
+        ("first invocation (ping) after cold start", spread(first, us), "warm ping p50 %s" % us(ping[0]),
+         "≤ warm + 2 ms", first[0] <= ping[0] + 2000),
+        ("warm ping invocation p50 / p99", "%s / %s" % (spread(ping, us), us(ping99[0])),
+         "floor %s" % spread(floor_ping, us), "≤ 1.5× floor", ping[0] <= 1.5 * floor_ping[0]),
+        ("warm closed invocation p50 / p99 (lookup + delivery)", "%s / %s" % (spread(closed, us), us(closed99[0])),
+         "floor ping %s" % us(floor_ping[0]), "≤ 3× floor ping", closed[0] <= 3 * floor_ping[0]),
+        ("warm throughput (ping / closed)", "%.0f / %.0f per s" % (
+            statistics.median(r["warm"][0]["per_second"] for r in results["bootstrap"]),
+            statistics.median(r["warm"][1]["per_second"] for r in results["bootstrap"])),
+         "floor %.0f per s" % statistics.median(r["warm"][0]["per_second"] for r in results["floor"]), "", None),
+        ("peak RSS", spread(peak, lambda kb: "%.1f MB" % (kb / 1024)),
+         "floor %.1f MB" % (metric("floor", "peak_rss_kb")[0] / 1024), "≤ 12 MB", peak[0] <= 12 * 1024),
+        ("RSS growth, invocation 100 → %d" % (2 * WARM + 1), spread(growth, lambda kb: "%d KB" % kb), "", "", None),
+        ("deployment zip / stripped bootstrap", "%.2f MB / %.2f MB" % (zip_bytes / 1048576, binary_bytes / 1048576),
+         "", "≤ 4 MB zip", zip_bytes <= 4 * 1048576),
+        ("core handler, 6 KB closed event (ordo-one p50)", "%.1f µs, %d allocations" % (handler["wall_us"], handler["mallocs"]),
+         "", "≤ 30 µs, ≤ 200 allocations", handler["wall_us"] <= 30 and handler["mallocs"] <= 200),
+        ("Swift loop, do-nothing handler: cold / warm ping p50",
+         "%s / %s" % (ms(metric("swift-echo", "cold_start_us")[0]), us(metric("swift-echo", "p50_us", 0)[0])),
+         "", "(diagnostic)", None),
+    ]
+    header = ("figure (median of %d runs, min–max)" % RUNS, "measured", "reference", "target", "met")
+    table = [header] + [(a, b, c, d, "" if e is None else ("yes" if e else "**no**")) for a, b, c, d, e in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    lines = ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in table]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print("\n".join(lines))
+    with open(os.path.join(BENCH, "results.json"), "w") as out:
+        json.dump({"runs": results, "zip_bytes": zip_bytes, "binary_bytes": binary_bytes, "handler": handler}, out)
+
+
+if __name__ == "__main__":
+    main()

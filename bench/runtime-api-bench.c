@@ -1,0 +1,274 @@
+// A lean Lambda Runtime API server that measures a custom runtime: time from spawn to its first
+// `GET /invocation/next`, the first invocation, warm invocation latencies, and the runtime's memory.
+// Also serves loopback stand-ins for FullStory (`POST /v2/events` -> 200 {}) and Intercom
+// (`GET /contacts/{id}` -> a contact with a session attribute). Everything listens on 127.0.0.1.
+//
+// usage: runtime-api-bench <runtime> <first-event> <warm-event> <warm-count> [<warm-event> <warm-count> ...]
+// prints one JSON object on stdout.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_us(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
+}
+
+static int listen_loopback(int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 16)) { perror("listen"); exit(1); }
+    socklen_t len = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+// One HTTP/1.1 connection with a read buffer.
+typedef struct { int fd; char buf[1 << 16]; size_t len; } conn_t;
+
+// Reads one request; returns the body length (>= 0), -1 on EOF. Head copied into `head`.
+static long read_request(conn_t *c, char *head, size_t head_size, char **body) {
+    for (;;) {
+        char *end = memmem(c->buf, c->len, "\r\n\r\n", 4);
+        if (end) {
+            size_t head_len = end - c->buf + 4;
+            long content = 0;
+            char *cl = memmem(c->buf, head_len, "ontent-Length:", 14);
+            if (!cl) cl = memmem(c->buf, head_len, "ontent-length:", 14);
+            if (cl) content = strtol(cl + 14, NULL, 10);
+            while (c->len < head_len + content) {
+                ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+                if (n <= 0) return -1;
+                c->len += n;
+            }
+            size_t copy = head_len < head_size - 1 ? head_len : head_size - 1;
+            memcpy(head, c->buf, copy);
+            head[copy] = 0;
+            static char body_copy[1 << 16];
+            memcpy(body_copy, c->buf + head_len, content);
+            *body = body_copy;
+            memmove(c->buf, c->buf + head_len + content, c->len - head_len - content);
+            c->len -= head_len + content;
+            return content;
+        }
+        ssize_t n = read(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+        if (n <= 0) return -1;
+        c->len += n;
+    }
+}
+
+static void write_all(int fd, const char *data, size_t len) {
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n <= 0) return;
+        data += n;
+        len -= n;
+    }
+}
+
+static void respond(int fd, int status, const char *extra_headers, const char *body, size_t body_len) {
+    char head[1024];
+    int n = snprintf(head, sizeof head, "HTTP/1.1 %d OK\r\nContent-Type: application/json\r\n%sContent-Length: %zu\r\n\r\n",
+                     status, extra_headers, body_len);
+    // One write for head and body, as a lean server would.
+    char *all = malloc(n + body_len);
+    memcpy(all, head, n);
+    memcpy(all + n, body, body_len);
+    write_all(fd, all, n + body_len);
+    free(all);
+}
+
+// Stand-ins: each connection gets a thread answering the same response forever.
+typedef struct { int listen_fd; const char *body; } stand_in_t;
+
+static void *serve_connection(void *arg) {
+    stand_in_t *s = ((stand_in_t **)arg)[0];
+    int fd = (int)(long)((void **)arg)[1];
+    free(arg);
+    conn_t *c = calloc(1, sizeof *c);
+    c->fd = fd;
+    char head[4096];
+    char *body;
+    while (read_request(c, head, sizeof head, &body) >= 0) respond(fd, 200, "", s->body, strlen(s->body));
+    close(fd);
+    free(c);
+    return NULL;
+}
+
+static void *serve(void *arg) {
+    stand_in_t *s = arg;
+    for (;;) {
+        int fd = accept(s->listen_fd, NULL, NULL);
+        if (fd < 0) continue;
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        void **pair = malloc(2 * sizeof(void *));
+        pair[0] = s;
+        pair[1] = (void *)(long)fd;
+        pthread_t t;
+        pthread_create(&t, NULL, serve_connection, pair);
+        pthread_detach(t);
+    }
+    return NULL;
+}
+
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { fprintf(stderr, "cannot read %s\n", path); exit(1); }
+    struct stat st;
+    fstat(fileno(f), &st);
+    char *data = malloc(st.st_size + 1);
+    *len = fread(data, 1, st.st_size, f);
+    data[*len] = 0;
+    fclose(f);
+    return data;
+}
+
+static long status_kb(pid_t pid, const char *field) {
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    long value = -1;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, field, strlen(field))) value = strtol(line + strlen(field) + 1, NULL, 10);
+    fclose(f);
+    return value;
+}
+
+static int compare(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static conn_t runtime;
+static int runtime_listen;
+
+// Next request from the runtime, accepting a new connection if it reconnected.
+static long next_request(char *head, size_t size, char **body) {
+    for (;;) {
+        if (runtime.fd < 0) {
+            runtime.fd = accept(runtime_listen, NULL, NULL);
+            int one = 1;
+            setsockopt(runtime.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            runtime.len = 0;
+        }
+        long n = read_request(&runtime, head, size, body);
+        if (n >= 0) return n;
+        close(runtime.fd);
+        runtime.fd = -1;
+    }
+}
+
+// Serves one invocation (the runtime's GET /next is already read); returns microseconds until its response.
+static double invoke(int index, const char *event, size_t event_len, pid_t child) {
+    char headers[512], head[4096];
+    char *body;
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    long long deadline = wall.tv_sec * 1000LL + wall.tv_nsec / 1000000 + 30000;
+    snprintf(headers, sizeof headers,
+             "Lambda-Runtime-Aws-Request-Id: req-%d\r\nLambda-Runtime-Deadline-Ms: %lld\r\n"
+             "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:bench\r\n",
+             index, deadline);
+    double start = now_us();
+    respond(runtime.fd, 200, headers, event, event_len);
+    long n = next_request(head, sizeof head, &body);
+    double elapsed = now_us() - start;
+    if (n < 0 || !strstr(head, "/response")) {
+        fprintf(stderr, "invocation %d: unexpected request from the runtime (pid %d):\n%s\n", index, child, head);
+        exit(1);
+    }
+    respond(runtime.fd, 202, "", "{\"status\":\"OK\"}", 15);
+    next_request(head, sizeof head, &body);  // the runtime's next GET /next
+    return elapsed;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 5 || (argc - 3) % 2) {
+        fprintf(stderr, "usage: %s <runtime> <first-event> <warm-event> <count> [<warm-event> <count>...]\n", argv[0]);
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    int runtime_port, fullstory_port, intercom_port;
+    runtime_listen = listen_loopback(&runtime_port);
+    runtime.fd = -1;
+    stand_in_t fullstory = {listen_loopback(&fullstory_port), "{}"};
+    stand_in_t intercom = {listen_loopback(&intercom_port),
+                           "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
+                           "\"custom_attributes\":{\"fs_session_id\":\"5629499534213120:6392134624958464\"}}"};
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, serve, &fullstory);
+    pthread_create(&t2, NULL, serve, &intercom);
+
+    char api[64], fs_url[64], ic_url[64];
+    snprintf(api, sizeof api, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", runtime_port);
+    snprintf(fs_url, sizeof fs_url, "FULLSTORY_API_URL=http://127.0.0.1:%d", fullstory_port);
+    snprintf(ic_url, sizeof ic_url, "INTERCOM_API_URL=http://127.0.0.1:%d", intercom_port);
+    char *envp[] = {api, fs_url, ic_url, "FULLSTORY_API_KEY=bench-key", "INTERCOM_CLIENT_SECRET=test-intercom-client-secret",
+                    "INTERCOM_ACCESS_TOKEN=bench-token", "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=WARN",
+                    "PATH=/usr/bin:/bin", NULL};
+    char *child_argv[] = {argv[1], NULL};
+
+    double spawn = now_us();
+    pid_t child = fork();
+    if (child == 0) {
+        int null = open("/dev/null", 1);
+        dup2(null, 1);
+        dup2(null, 2);
+        execve(argv[1], child_argv, envp);
+        _exit(127);
+    }
+    char head[4096];
+    char *body;
+    next_request(head, sizeof head, &body);
+    double cold = now_us() - spawn;
+
+    size_t first_len;
+    char *first = read_file(argv[2], &first_len);
+    double first_latency = invoke(0, first, first_len, child);
+
+    printf("{\"cold_start_us\":%.1f,\"first_invocation_us\":%.1f,\"warm\":[", cold, first_latency);
+    int index = 1;
+    long rss_100 = -1;
+    for (int arg = 3; arg + 1 < argc; arg += 2) {
+        size_t len;
+        char *event = read_file(argv[arg], &len);
+        int count = atoi(argv[arg + 1]);
+        double *samples = malloc(count * sizeof(double));
+        double began = now_us();
+        for (int i = 0; i < count; i++, index++) {
+            samples[i] = invoke(index, event, len, child);
+            if (index == 100) rss_100 = status_kb(child, "VmRSS:");
+        }
+        double total = now_us() - began;
+        qsort(samples, count, sizeof(double), compare);
+        printf("%s{\"event\":\"%s\",\"count\":%d,\"p50_us\":%.1f,\"p99_us\":%.1f,\"per_second\":%.0f}", arg > 3 ? "," : "",
+               argv[arg], count, samples[count / 2], samples[(int)(count * 0.99)], count / (total / 1e6));
+        free(samples);
+        free(event);
+    }
+    printf("],\"rss_at_100_kb\":%ld,\"rss_at_end_kb\":%ld,\"peak_rss_kb\":%ld,\"invocations\":%d}\n", rss_100,
+           status_kb(child, "VmRSS:"), status_kb(child, "VmHWM:"), index);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    return 0;
+}
