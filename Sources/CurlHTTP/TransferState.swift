@@ -28,20 +28,20 @@ final class TransferState {
         guard let data, let context else { return 0 }
         let state = Unmanaged<TransferState>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
-        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) {
-            Array(UnsafeBufferPointer(start: $0, count: length))
+        data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            state.addHeaderLine(UnsafeBufferPointer(start: $0, count: length))
         }
-        state.addHeaderLine(line)
         return length
     }
 
-    private func addHeaderLine(_ line: [UInt8]) {
-        if line.starts(with: Array("HTTP/".utf8)) {
+    private func addHeaderLine(_ line: UnsafeBufferPointer<UInt8>) {
+        if line.starts(with: "HTTP/".utf8) {
             headers.removeAll()  // a new response (after 100 Continue or a redirect) starts over
             return
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
-        let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
+        // Header names are ASCII: lowercase them byte by byte.
+        let name = String(decoding: line[..<colon].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
         var value = line[(colon + 1)...]
         while let first = value.first, first == 0x20 || first == 0x09 { value.removeFirst() }
         while let last = value.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { value.removeLast() }

@@ -80,6 +80,14 @@ public final class WebhookFunction: LambdaHandler {
     }
 
     private func logSummary(_ result: Result, summary: WebhookRequestSummary, startNanoseconds: UInt64, logger: Logger) {
+        let level: Logger.Level
+        switch result.reply.outcome {
+        case .fullStoryRefusedCredentials, .fullStoryUnavailable: level = .error
+        case .rejectedByFullStory, .unauthorized, .badRequest, .payloadTooLarge: level = .warning
+        default: level = .info
+        }
+        // The line is built only when it will be written: this runs on every invocation.
+        guard logger.logLevel <= level else { return }
         var fields: Logger.Metadata = [
             "outcome": "\(result.reply.outcome.rawValue)",
             "status": "\(result.reply.response.statusCode)",
@@ -97,13 +105,6 @@ public final class WebhookFunction: LambdaHandler {
                 fields["sessionLink"] = "\(event.link.label)"
             }
         }
-        switch result.reply.outcome {
-        case .fullStoryRefusedCredentials, .fullStoryUnavailable:
-            logger.error("invocation", metadata: fields)
-        case .rejectedByFullStory, .unauthorized, .badRequest, .payloadTooLarge:
-            logger.warning("invocation", metadata: fields)
-        default:
-            logger.info("invocation", metadata: fields)
-        }
+        logger.log(level: level, "invocation", metadata: fields)
     }
 }

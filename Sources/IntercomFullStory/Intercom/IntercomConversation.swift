@@ -43,7 +43,9 @@ public struct IntercomConversation: Sendable {
     public var priority: String?
     public var state: String?
     public var rating: Rating?
-    public var parts: [Part]
+    /// The `conversation_parts` list as delivered; parts are decoded on demand (`lastPart(ofTypes:)`), since
+    /// an event needs one of them at most.
+    public var partList: JSONValue?
     /// Duration and count statistics (seconds or counts), in payload order; absent and null ones are left out.
     public var statistics: [(name: String, value: Int)]
     /// Conversation custom attributes (2.x), kept for the session lookup.
@@ -69,7 +71,7 @@ public struct IntercomConversation: Sendable {
         priority = item["priority"]?.nonEmptyString
         state = item["state"]?.nonEmptyString
         rating = Self.rating(item["conversation_rating"])
-        parts = Self.parts(item["conversation_parts"])
+        partList = item["conversation_parts"].flatMap { $0["conversation_parts"] ?? ($0.kind == .array ? $0 : nil) }
         statistics = Self.statistics(item["statistics"])
         customAttributes = item["custom_attributes"].flatMap { $0.kind == .object ? $0 : nil }
     }
@@ -118,14 +120,21 @@ public struct IntercomConversation: Sendable {
             teammate: teammate(value["teammate"]))
     }
 
-    private static func parts(_ value: JSONValue?) -> [Part] {
-        guard let list = value?["conversation_parts"] ?? value else { return [] }
-        return list.elements.compactMap { part in
-            guard let partType = part["part_type"]?.nonEmptyString else { return nil }
-            return Part(
-                partType: partType, createdAt: part["created_at"]?.unixTimestamp, author: teammate(part["author"]),
-                authorType: part["author", "type"]?.string, assignedTo: teammate(part["assigned_to"]))
+    /// The newest part (last in the list) whose `part_type` is one of `types`.
+    public func lastPart(ofTypes types: [String]) -> Part? {
+        guard let partList else { return nil }
+        var found: JSONValue?
+        for part in partList.elements {
+            if let partType = part["part_type"]?.string, types.contains(partType) { found = part }
         }
+        return found.flatMap(Self.part)
+    }
+
+    static func part(_ part: JSONValue) -> Part? {
+        guard let partType = part["part_type"]?.nonEmptyString else { return nil }
+        return Part(
+            partType: partType, createdAt: part["created_at"]?.unixTimestamp, author: teammate(part["author"]),
+            authorType: part["author", "type"]?.string, assignedTo: teammate(part["assigned_to"]))
     }
 
     private static func statistics(_ value: JSONValue?) -> [(name: String, value: Int)] {

@@ -31,7 +31,7 @@ public struct EventMapper: Sendable {
         -> IntercomConversation.Part?
     {
         guard case .part(let types) = moment else { return nil }
-        return conversation.parts.last { types.contains($0.partType) }
+        return conversation.lastPart(ofTypes: types)
     }
 
     private func momentTime(
