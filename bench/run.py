@@ -28,7 +28,7 @@ def build():
     bootstrap = run(["deploy/build.sh"], stdout=subprocess.PIPE).stdout.strip()
     run(["gcc", "-O2", "-o", f"{BENCH}/runtime-api-bench", "bench/runtime-api-bench.c", "-lpthread"])
     run(["gcc", "-O2", "-o", f"{BENCH}/echo-runtime", "bench/echo-runtime.c", "-lcurl"])
-    run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "LambdaRuntimeEcho"],
+    run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--disable-local-rpath", "--product", "LambdaRuntimeEcho"],
         stdout=subprocess.DEVNULL)
     bin_path = run(["swift", "build", "-c", "release", "--show-bin-path"], stdout=subprocess.PIPE).stdout.strip()
     run(["strip", "-o", f"{BENCH}/swift-echo", f"{bin_path}/LambdaRuntimeEcho"])

@@ -15,6 +15,8 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--record", required=True)
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--host", default="127.0.0.1", help="listen address (0.0.0.0 only for sam local's Docker)")
+    parser.add_argument("--port", type=int, default=0, help="listen port (default: any free one)")
     args = parser.parse_args()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -49,7 +51,7 @@ def main():
         def log_message(self, *arguments):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
     with open(args.port_file, "w") as out:
         out.write(str(server.server_address[1]))
     server.serve_forever()

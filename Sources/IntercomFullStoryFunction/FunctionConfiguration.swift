@@ -70,11 +70,12 @@ public struct FunctionConfiguration: Sendable {
             inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL))
     }
 
-    /// `https://` (or `http://` to a loopback address, for local stand-ins), without a trailing slash.
+    /// `https://` (or `http://` to a loopback address or Docker's host, for local stand-ins), without a trailing
+    /// slash.
     static func baseURL(_ text: String, _ variable: String) throws(ConfigurationError) -> String {
         var url = text
         while url.hasSuffix("/") { url.removeLast() }
-        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]", "http://host.docker.internal"]
         let isLoopbackHTTP = loopback.contains { url == $0 || url.hasPrefix($0 + ":") || url.hasPrefix($0 + "/") }
         guard url.hasPrefix("https://") || isLoopbackHTTP, url.isHeaderSafe, url.utf8.count > "https://".utf8.count
         else {
