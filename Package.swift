@@ -67,6 +67,11 @@ let package = Package(
             ]
         ),
 
+        // Fuzzing (make fuzz): libFuzzer targets over the core, and the checks they share with the tests.
+        .target(name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "FlatJSON"], path: "Fuzz/WebhookFuzzing"),
+        .executableTarget(name: "fuzz-webhook-event", dependencies: ["WebhookFuzzing"], path: "Fuzz/FuzzWebhookEvent"),
+        .executableTarget(name: "fuzz-signed-body", dependencies: ["WebhookFuzzing"], path: "Fuzz/FuzzSignedBody"),
+
         // Tests.
         .target(
             name: "TestSupport",
@@ -84,6 +89,7 @@ let package = Package(
             dependencies: [
                 "IntercomFullStory",
                 "FlatJSON",
+                "WebhookFuzzing",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

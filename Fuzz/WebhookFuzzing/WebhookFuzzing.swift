@@ -1,0 +1,84 @@
+import FlatJSON
+import IntercomFullStory
+
+/// The fuzz targets' bodies, shared by the libFuzzer executables and the regression tests. Each checks the
+/// promises that must hold for any input and traps (the fuzzer's signal) when one is broken.
+public enum WebhookFuzzing {
+    public static let secret = Array("fuzz-intercom-client-secret".utf8)
+    static let handler = WebhookHandler(
+        configuration: WebhookConfiguration(signature: .verify(secret: secret), extraTopics: Set(TopicTable.optionalTopics)))
+
+    /// Arbitrary bytes as the Lambda event: never an event to FullStory (nothing here is signed), and always
+    /// a response API Gateway accepts.
+    public static func event(_ bytes: [UInt8]) {
+        let (decision, _) = handler.handle(event: bytes)
+        switch decision {
+        case .deliver:
+            fatalError("an unsigned event produced a FullStory event")
+        case .reply(let reply):
+            checkResponse(reply.response)
+        }
+    }
+
+    /// Arbitrary bytes as a correctly signed webhook body, so the notification decoder is reached: every
+    /// outcome is a valid response, and every FullStory body is valid JSON with a name.
+    public static func signedBody(_ body: [UInt8]) {
+        var writer = JSONWriter(capacity: body.count * 2 + 256)
+        writer.beginObject()
+        writer.member("httpMethod", "POST")
+        writer.key("headers")
+        writer.beginObject()
+        writer.member("X-Hub-Signature", IntercomSignature.sign(body: body, secret: secret))
+        writer.endObject()
+        // Base64 carries any bytes exactly (a JSON string cannot carry invalid UTF-8).
+        writer.member("body", base64(body))
+        writer.member("isBase64Encoded", true)
+        writer.endObject()
+        let (decision, _) = handler.handle(event: writer.bytes)
+        switch decision {
+        case .reply(let reply):
+            checkResponse(reply.response)
+            precondition(reply.response.statusCode != 401, "a correctly signed body was refused as unsigned")
+        case .deliver(let draft):
+            for contactAttribute in [nil, "1:2", "https://app.fullstory.com/ui/o/session/3%3A4"] as [String?] {
+                let event = draft.event(contactSessionAttribute: contactAttribute)
+                checkFullStoryBody(event.body(), name: event.name)
+                checkFullStoryBody(event.unlinked().body(), name: event.name)
+            }
+            checkResponse(DeliveryOutcome.delivered(draft.event(contactSessionAttribute: nil)).reply.response)
+        }
+    }
+
+    static func checkResponse(_ response: APIGatewayResponse) {
+        precondition([200, 400, 401, 405, 413].contains(response.statusCode), "unexpected status \(response.statusCode)")
+        guard let root = try? JSONDocument(parsing: response.encoded()).root else {
+            fatalError("the proxy response is not JSON")
+        }
+        precondition(root["statusCode"]?.int == response.statusCode && root["body"]?.kind == .string)
+    }
+
+    static func checkFullStoryBody(_ body: [UInt8], name: String) {
+        guard let root = try? JSONDocument(parsing: body).root else { fatalError("a FullStory body is not JSON") }
+        precondition(root["name"]?.string == name, "the FullStory body lost its name")
+        precondition(!(root["session", "id"] != nil && root["user"] != nil), "session.id sent together with a user")
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let count = min(3, bytes.count - index)
+            var value = UInt32(bytes[index]) << 16
+            if count > 1 { value |= UInt32(bytes[index + 1]) << 8 }
+            if count > 2 { value |= UInt32(bytes[index + 2]) }
+            for position in 0..<4 {
+                output.append(position <= count ? alphabet[Int((value >> UInt32(18 - 6 * position)) & 0x3F)] : UInt8(ascii: "="))
+            }
+            index += 3
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
