@@ -1,5 +1,5 @@
 # Thin list of targets; the scripts behind them live in deploy/.
-.PHONY: local invoke test requirements emulator build package bench fuzz events dry-run build-IntercomFullStoryFunction
+.PHONY: local invoke test requirements emulator build package bench soak fuzz events dry-run build-IntercomFullStoryFunction
 
 # Run every sample event in events/ through the real bootstrap under the Lambda emulator, with a local
 # FullStory stand-in, and print a table.
@@ -34,6 +34,10 @@ package:
 # Cold start, warm latency, memory, package size and handler cost against the C floor, as one table.
 bench: requirements
 	bench/run.py
+
+# 10,000 mixed invocations: no unexpected answer, no leak of memory, descriptors, secrets or message text.
+soak: requirements
+	bench/soak.py
 
 # Both libFuzzer targets for FUZZ_SECONDS each (default 60): make fuzz FUZZ_SECONDS=600
 fuzz: requirements

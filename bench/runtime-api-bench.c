@@ -7,6 +7,7 @@
 // prints one JSON object on stdout.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -97,7 +98,8 @@ static void respond(int fd, int status, const char *extra_headers, const char *b
 }
 
 // Stand-ins: each connection gets a thread answering the same response forever.
-typedef struct { int listen_fd; const char *body; } stand_in_t;
+typedef struct { int listen_fd; const char *body; FILE *record; } stand_in_t;
+static pthread_mutex_t record_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *serve_connection(void *arg) {
     stand_in_t *s = ((stand_in_t **)arg)[0];
@@ -107,7 +109,17 @@ static void *serve_connection(void *arg) {
     c->fd = fd;
     char head[4096];
     char *body;
-    while (read_request(c, head, sizeof head, &body) >= 0) respond(fd, 200, "", s->body, strlen(s->body));
+    long length;
+    while ((length = read_request(c, head, sizeof head, &body)) >= 0) {
+        if (s->record && length > 0) {  // one JSON document per line (bodies are compact JSON)
+            pthread_mutex_lock(&record_lock);
+            fwrite(body, 1, length, s->record);
+            fputc('\n', s->record);
+            fflush(s->record);
+            pthread_mutex_unlock(&record_lock);
+        }
+        respond(fd, 200, "", s->body, strlen(s->body));
+    }
     close(fd);
     free(c);
     return NULL;
@@ -142,6 +154,17 @@ static char *read_file(const char *path, size_t *len) {
     return data;
 }
 
+static int open_descriptors(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd", pid);
+    int count = 0;
+    DIR *dir = opendir(path);
+    if (!dir) return -1;
+    for (struct dirent *entry; (entry = readdir(dir));) count += entry->d_name[0] != '.';
+    closedir(dir);
+    return count;
+}
+
 static long status_kb(pid_t pid, const char *field) {
     char path[64], line[256];
     snprintf(path, sizeof path, "/proc/%d/status", pid);
@@ -161,6 +184,44 @@ static int compare(const void *a, const void *b) {
 
 static conn_t runtime;
 static int runtime_listen;
+static stand_in_t fullstory, intercom;
+
+// Starts the Runtime API listener and the stand-ins; returns the runtime's environment.
+static char **start_servers(FILE *record, const char *log_level) {
+    signal(SIGPIPE, SIG_IGN);
+    int runtime_port, fullstory_port, intercom_port;
+    runtime_listen = listen_loopback(&runtime_port);
+    runtime.fd = -1;
+    fullstory = (stand_in_t){listen_loopback(&fullstory_port), "{}", record};
+    intercom = (stand_in_t){listen_loopback(&intercom_port),
+                            "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
+                            "\"custom_attributes\":{\"fs_session_id\":\"5629499534213120:6392134624958464\"}}", NULL};
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, serve, &fullstory);
+    pthread_create(&t2, NULL, serve, &intercom);
+    static char api[64], fs_url[64], ic_url[64], level[64];
+    snprintf(api, sizeof api, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", runtime_port);
+    snprintf(fs_url, sizeof fs_url, "FULLSTORY_API_URL=http://127.0.0.1:%d", fullstory_port);
+    snprintf(ic_url, sizeof ic_url, "INTERCOM_API_URL=http://127.0.0.1:%d", intercom_port);
+    snprintf(level, sizeof level, "AWS_LAMBDA_LOG_LEVEL=%s", log_level);
+    static char *envp[] = {api, fs_url, ic_url, "FULLSTORY_API_KEY=bench-key",
+                           "INTERCOM_CLIENT_SECRET=test-intercom-client-secret", "INTERCOM_ACCESS_TOKEN=bench-token",
+                           "AWS_LAMBDA_LOG_FORMAT=JSON", level, "PATH=/usr/bin:/bin", NULL};
+    return envp;
+}
+
+static pid_t spawn_runtime(const char *path, char **envp, const char *log) {
+    char *child_argv[] = {(char *)path, NULL};
+    pid_t child = fork();
+    if (child == 0) {
+        int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out, 1);
+        dup2(out, 2);
+        execve(path, child_argv, envp);
+        _exit(127);
+    }
+    return child;
+}
 
 // Next request from the runtime, accepting a new connection if it reconnected.
 static long next_request(char *head, size_t size, char **body) {
@@ -179,6 +240,8 @@ static long next_request(char *head, size_t size, char **body) {
 }
 
 // Serves one invocation (the runtime's GET /next is already read); returns microseconds until its response.
+static int last_status;  // statusCode in the runtime's last response body, or -1
+
 static double invoke(int index, const char *event, size_t event_len, pid_t child) {
     char headers[512], head[4096];
     char *body;
@@ -197,46 +260,24 @@ static double invoke(int index, const char *event, size_t event_len, pid_t child
         fprintf(stderr, "invocation %d: unexpected request from the runtime (pid %d):\n%s\n", index, child, head);
         exit(1);
     }
+    char *code = n > 0 ? memmem(body, n, "\"statusCode\":", 13) : NULL;
+    last_status = code ? atoi(code + 13) : -1;
     respond(runtime.fd, 202, "", "{\"status\":\"OK\"}", 15);
     next_request(head, sizeof head, &body);  // the runtime's next GET /next
     return elapsed;
 }
 
+static int soak(int argc, char **argv);
+
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "--soak")) return soak(argc, argv);
     if (argc < 5 || (argc - 3) % 2) {
         fprintf(stderr, "usage: %s <runtime> <first-event> <warm-event> <count> [<warm-event> <count>...]\n", argv[0]);
         return 2;
     }
-    signal(SIGPIPE, SIG_IGN);
-    int runtime_port, fullstory_port, intercom_port;
-    runtime_listen = listen_loopback(&runtime_port);
-    runtime.fd = -1;
-    stand_in_t fullstory = {listen_loopback(&fullstory_port), "{}"};
-    stand_in_t intercom = {listen_loopback(&intercom_port),
-                           "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
-                           "\"custom_attributes\":{\"fs_session_id\":\"5629499534213120:6392134624958464\"}}"};
-    pthread_t t1, t2;
-    pthread_create(&t1, NULL, serve, &fullstory);
-    pthread_create(&t2, NULL, serve, &intercom);
-
-    char api[64], fs_url[64], ic_url[64];
-    snprintf(api, sizeof api, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", runtime_port);
-    snprintf(fs_url, sizeof fs_url, "FULLSTORY_API_URL=http://127.0.0.1:%d", fullstory_port);
-    snprintf(ic_url, sizeof ic_url, "INTERCOM_API_URL=http://127.0.0.1:%d", intercom_port);
-    char *envp[] = {api, fs_url, ic_url, "FULLSTORY_API_KEY=bench-key", "INTERCOM_CLIENT_SECRET=test-intercom-client-secret",
-                    "INTERCOM_ACCESS_TOKEN=bench-token", "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=WARN",
-                    "PATH=/usr/bin:/bin", NULL};
-    char *child_argv[] = {argv[1], NULL};
-
+    char **envp = start_servers(NULL, "WARN");
     double spawn = now_us();
-    pid_t child = fork();
-    if (child == 0) {
-        int null = open("/dev/null", 1);
-        dup2(null, 1);
-        dup2(null, 2);
-        execve(argv[1], child_argv, envp);
-        _exit(127);
-    }
+    pid_t child = spawn_runtime(argv[1], envp, "/dev/null");
     char head[4096];
     char *body;
     next_request(head, sizeof head, &body);
@@ -271,4 +312,55 @@ int main(int argc, char **argv) {
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
     return 0;
+}
+
+// --soak <runtime> <count> <warm-up> <fullstory-record> <log> <event>:<status> [...]
+// Cycles through the events for <count> invocations; reports unexpected statuses, RSS and descriptors.
+static int soak(int argc, char **argv) {
+    if (argc < 8) {
+        fprintf(stderr, "usage: %s --soak <runtime> <count> <warm-up> <record> <log> <event>:<status>...\n", argv[0]);
+        return 2;
+    }
+    int count = atoi(argv[3]), warm_up = atoi(argv[4]);
+    FILE *record = fopen(argv[5], "w");
+    char **envp = start_servers(record, "INFO");
+    int kinds = argc - 7;
+    char **events = calloc(kinds, sizeof(char *));
+    size_t *lengths = calloc(kinds, sizeof(size_t));
+    int *expected = calloc(kinds, sizeof(int));
+    for (int i = 0; i < kinds; i++) {
+        char *spec = strdup(argv[7 + i]);
+        char *colon = strrchr(spec, ':');
+        *colon = 0;
+        expected[i] = atoi(colon + 1);
+        events[i] = read_file(spec, &lengths[i]);
+    }
+    pid_t child = spawn_runtime(argv[2], envp, argv[6]);
+    char head[4096];
+    char *body;
+    next_request(head, sizeof head, &body);
+    long rss_warm = -1;
+    int fds_warm = -1, unexpected = 0;
+    double began = now_us();
+    for (int i = 0; i < count; i++) {
+        int kind = i % kinds;
+        invoke(i, events[kind], lengths[kind], child);
+        if (last_status != expected[kind]) {
+            if (unexpected < 10) fprintf(stderr, "invocation %d (%s): status %d, expected %d\n", i, argv[7 + kind], last_status, expected[kind]);
+            unexpected++;
+        }
+        if (i + 1 == warm_up) {
+            rss_warm = status_kb(child, "VmRSS:");
+            fds_warm = open_descriptors(child);
+        }
+    }
+    double seconds = (now_us() - began) / 1e6;
+    printf("{\"invocations\":%d,\"seconds\":%.2f,\"unexpected\":%d,\"rss_after_warm_up_kb\":%ld,\"rss_at_end_kb\":%ld,"
+           "\"peak_rss_kb\":%ld,\"descriptors_after_warm_up\":%d,\"descriptors_at_end\":%d}\n",
+           count, seconds, unexpected, rss_warm, status_kb(child, "VmRSS:"), status_kb(child, "VmHWM:"), fds_warm,
+           open_descriptors(child));
+    kill(child, SIGTERM);
+    waitpid(child, NULL, 0);
+    fclose(record);
+    return unexpected ? 1 : 0;
 }
