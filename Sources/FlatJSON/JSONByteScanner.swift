@@ -50,4 +50,11 @@ enum JSONByteScanner {
         while index < bytes.count, bytes[index] != UInt8(ascii: "\\") { index += 1 }
         return index
     }
+
+    /// Position (0...7) of the first backslash in `word` (little-endian byte order), or 8 when there is none.
+    @inline(__always)
+    static func firstBackslash(inWord word: UInt64) -> Int {
+        let mask = zeroBytes(word ^ (ones &* 0x5C))
+        return mask == 0 ? 8 : mask.trailingZeroBitCount / 8
+    }
 }

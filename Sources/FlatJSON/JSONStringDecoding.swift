@@ -24,13 +24,23 @@ enum JSONStringDecoding {
                 var index = 0
                 let count = source.count
                 while index < count {
-                    // Copy the run up to the next backslash in one go.
-                    let runEnd = JSONByteScanner.nextBackslash(source, from: index)
-                    if runEnd > index, let from = source.baseAddress, let to = output.baseAddress {
-                        (to + out).update(from: from + index, count: runEnd - index)
-                        out += runEnd - index
+                    // Copy eight bytes at a time while looking for the next backslash; bytes copied past it
+                    // are overwritten next (the output is never longer than the input, so they fit).
+                    if let from = source.baseAddress, let to = output.baseAddress {
+                        while index + 8 <= count {
+                            let word = UnsafeRawPointer(from + index).loadUnaligned(as: UInt64.self)
+                            UnsafeMutableRawPointer(to + out).storeBytes(of: word, as: UInt64.self)
+                            let position = JSONByteScanner.firstBackslash(inWord: UInt64(littleEndian: word))
+                            index += position
+                            out += position
+                            if position < 8 { break }
+                        }
                     }
-                    index = runEnd
+                    while index < count, source[index] != UInt8(ascii: "\\") {
+                        output[out] = source[index]
+                        out += 1
+                        index += 1
+                    }
                     guard index + 1 < count else {
                         if index < count {
                             output[out] = source[index]
