@@ -90,6 +90,7 @@ let package = Package(
                 "IntercomFullStory",
                 "FlatJSON",
                 "WebhookFuzzing",
+                "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

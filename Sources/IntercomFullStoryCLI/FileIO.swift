@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import IntercomFullStoryFunction
 
 /// The few file and environment operations the CLI needs, without Foundation.
 enum FileIO {
@@ -32,17 +33,6 @@ enum FileIO {
         return String(cString: value)
     }
 
-    /// Writes `bytes` and a newline to file descriptor 1.
-    static func writeStandardOutput(_ bytes: [UInt8]) {
-        let line = bytes + [0x0A]
-        line.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(1, base + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
-    }
+    /// Writes `bytes` and a newline to standard output.
+    static func writeStandardOutput(_ bytes: [UInt8]) { FileDescriptor.write(bytes + [0x0A], to: 1) }
 }

@@ -35,12 +35,7 @@ struct InvokeCommand: ParsableCommand {
     /// The same path as `bootstrap`: configuration from the environment, real lookup, real FullStory call.
     private func deliveryReport(_ eventBytes: [UInt8]) throws -> DryRunReport {
         let environment = ProcessEnvironment.current()
-        let configuration: FunctionConfiguration
-        do {
-            configuration = try FunctionConfiguration(environment: environment)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let configuration = try Self.configuration(environment)
         let logger = Logger(label: "intercom-fullstory") { LambdaLogHandler(label: $0, environment: environment) }
         let function = try WebhookFunction(configuration: configuration, logger: logger)
         let context = LambdaContext(
@@ -51,8 +46,10 @@ struct InvokeCommand: ParsableCommand {
     }
 
     private func dryRunReport(_ eventBytes: [UInt8]) throws -> DryRunReport {
-        let configuration = try CLIConfiguration.webhookConfiguration()
-        let handler = WebhookHandler(configuration: configuration)
+        // A dry run sends nothing, so it needs no FullStory key; everything else is checked as in Lambda.
+        var environment = ProcessEnvironment.current()
+        if environment["FULLSTORY_API_KEY"]?.isEmpty ?? true { environment["FULLSTORY_API_KEY"] = "dry-run" }
+        let handler = WebhookHandler(configuration: try Self.configuration(environment).webhook)
         let (decision, _) = handler.handle(event: eventBytes)
         var sent: [FullStoryEvent] = []
         let reply: WebhookReply
@@ -66,6 +63,17 @@ struct InvokeCommand: ParsableCommand {
             reply = DeliveryOutcome.delivered(event).reply
         }
         return DryRunReport(response: reply.response, events: sent)
+    }
+}
+
+extension InvokeCommand {
+    static func configuration(_ environment: [String: String]) throws -> FunctionConfiguration {
+        do {
+            return try FunctionConfiguration(environment: environment)
+        } catch {
+            let hint = error.variable == "INTERCOM_CLIENT_SECRET" ? " (events/README.md has the samples' test secret)" : ""
+            throw ValidationError(error.description + hint)
+        }
     }
 }
 

@@ -104,17 +104,7 @@ public struct LambdaLogHandler: LogHandler {
     }
 
     /// One `write` per line, so lines from one process never interleave.
-    public static let writeStandardError: @Sendable ([UInt8]) -> Void = { line in
-        line.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(2, base + offset, buffer.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
-    }
+    public static let writeStandardError: @Sendable ([UInt8]) -> Void = { line in FileDescriptor.write(line, to: 2) }
 }
 
 extension String {

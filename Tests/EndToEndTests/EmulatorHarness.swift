@@ -57,16 +57,10 @@ final class EmulatorHarness {
 
     private func waitUntilListening() throws {
         for _ in 0..<500 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(invokePort).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            if let fd = TestHTTP.connectLoopback(port: invokePort) {
+                close(fd)
+                return
             }
-            close(fd)
-            if result == 0 { return }
             usleep(10_000)
         }
         throw Missing(description: "the emulator did not start listening: \(process.output)")

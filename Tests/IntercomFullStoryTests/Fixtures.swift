@@ -1,5 +1,6 @@
 import FlatJSON
 import IntercomFullStory
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,26 +11,11 @@ import Glibc
 enum Fixtures {
     static let testSecret = "test-intercom-client-secret"
 
-    /// The repository root, from this file's location (Tests/IntercomFullStoryTests/Fixtures.swift).
-    static let root: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)
-        return parts.joined(separator: "/")
-    }()
+    static var root: String { repositoryRoot }
 
     static var samplesDirectory: String { root + "/../shared/intercom-samples" }
 
-    static func read(_ path: String) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { return [] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            bytes.append(contentsOf: chunk[0..<count])
-            if count < chunk.count { return bytes }
-        }
-    }
+    static func read(_ path: String) -> [UInt8] { readBytes(path) }
 
     static func list(_ directory: String, suffix: String) -> [String] {
         guard let handle = opendir(directory) else { return [] }

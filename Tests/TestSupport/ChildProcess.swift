@@ -60,15 +60,18 @@ public final class ChildProcess: Sendable {
     public var output: String { readFile(outputPath) }
 }
 
-public func readFile(_ path: String) -> String {
-    guard let file = fopen(path, "rb") else { return "" }
+public func readFile(_ path: String) -> String { String(decoding: readBytes(path), as: UTF8.self) }
+
+/// The bytes of a file; empty when it cannot be read.
+public func readBytes(_ path: String) -> [UInt8] {
+    guard let file = fopen(path, "rb") else { return [] }
     defer { fclose(file) }
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65_536)
     while true {
         let count = fread(&chunk, 1, chunk.count, file)
         bytes.append(contentsOf: chunk[0..<count])
-        if count < chunk.count { return String(decoding: bytes, as: UTF8.self) }
+        if count < chunk.count { return bytes }
     }
 }
 

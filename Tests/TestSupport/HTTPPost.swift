@@ -16,19 +16,10 @@ public enum TestHTTP {
 
     /// POSTs `body` to 127.0.0.1:`port``path` with a plain socket; waits at most `timeoutMilliseconds`.
     public static func post(port: Int, path: String, body: [UInt8], timeoutMilliseconds: Int = 15_000) throws -> Response {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket failed") }
+        guard let fd = connectLoopback(port: port) else { throw Failure(description: "cannot connect to port \(port)") }
         defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutMilliseconds / 1000, tv_usec: Int((timeoutMilliseconds % 1000) * 1000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw Failure(description: "cannot connect to port \(port)") }
         let request = Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8) + body
         var sent = 0
         while sent < request.count {
@@ -50,6 +41,24 @@ public enum TestHTTP {
         var responseBody = Array(received[(split + 4)...])
         if head.lowercased().contains("transfer-encoding: chunked") { responseBody = dechunk(responseBody) }
         return Response(status: status, body: responseBody)
+    }
+
+    /// A TCP connection to 127.0.0.1:`port`, or `nil` when nothing listens there.
+    public static func connectLoopback(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 
     private static func findHeaderEnd(_ bytes: [UInt8]) -> Int? {
