@@ -33,11 +33,11 @@ package:
 
 # Cold start, warm latency, memory, package size and handler cost against the C floor, as one table.
 bench: requirements
-	bench/run.py
+	Benchmarks/run.py
 
 # 10,000 mixed invocations: no unexpected answer, no leak of memory, descriptors, secrets or message text.
 soak: requirements
-	bench/soak.py
+	Benchmarks/soak.py
 
 # Both libFuzzer targets for FUZZ_SECONDS each (default 60): make fuzz FUZZ_SECONDS=600
 fuzz: requirements

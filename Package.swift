@@ -49,11 +49,10 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]
         ),
         .target(name: "GlibcCompatibility"),
-        // Benchmark only: the runtime loop with a do-nothing handler (see bench/).
+        // Benchmark only: the runtime loop with a do-nothing handler (see Benchmarks/).
         .executableTarget(
             name: "LambdaRuntimeEcho",
             dependencies: ["LambdaRuntime", "GlibcCompatibility", .product(name: "Logging", package: "swift-log")],
-            path: "bench/LambdaRuntimeEcho",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]
         ),
         .executableTarget(
@@ -68,9 +67,9 @@ let package = Package(
         ),
 
         // Fuzzing (make fuzz): libFuzzer targets over the core, and the checks they share with the tests.
-        .target(name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "FlatJSON"], path: "Fuzz/WebhookFuzzing"),
-        .executableTarget(name: "fuzz-webhook-event", dependencies: ["WebhookFuzzing"], path: "Fuzz/FuzzWebhookEvent"),
-        .executableTarget(name: "fuzz-signed-body", dependencies: ["WebhookFuzzing"], path: "Fuzz/FuzzSignedBody"),
+        .target(name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "FlatJSON"], path: "Tests/Fuzz/WebhookFuzzing"),
+        .executableTarget(name: "fuzz-webhook-event", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzWebhookEvent"),
+        .executableTarget(name: "fuzz-signed-body", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzSignedBody"),
 
         // Tests.
         .target(

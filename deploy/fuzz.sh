@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs both libFuzzer targets for SECONDS each (default 60) with AddressSanitizer, seeded from events/ and
-# the real Intercom samples. Crashes are written to Fuzz/Regressions/ (commit them: the tests replay them).
+# the real Intercom samples. Crashes are written to Tests/Fuzz/Regressions/ (commit them: the tests replay them).
 # Prints the executions per target; exits non-zero if a target found a crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
 
 corpus=.build/fuzz-corpus
 rm -rf "$corpus"
-mkdir -p "$corpus/event" "$corpus/body" Fuzz/Regressions
+mkdir -p "$corpus/event" "$corpus/body" Tests/Fuzz/Regressions
 cp events/*.json "$corpus/event/"
 cp events/bodies/*.json "$corpus/body/"
 if [ -d ../shared/intercom-samples ]; then cp ../shared/intercom-samples/*.json "$corpus/body/"; fi
@@ -25,10 +25,10 @@ for target in event:fuzz-webhook-event body:fuzz-signed-body; do
   name="${target##*:}"
   log=".build/fuzz-$name.log"
   if "$bin/$name" "$corpus/$seeds" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
-      -artifact_prefix="Fuzz/Regressions/$name-" -print_final_stats=1 >"$log" 2>&1; then
+      -artifact_prefix="Tests/Fuzz/Regressions/$name-" -print_final_stats=1 >"$log" 2>&1; then
     result="no crash"
   else
-    result="CRASH (see $log and Fuzz/Regressions/)"
+    result="CRASH (see $log and Tests/Fuzz/Regressions/)"
     status=1
   fi
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")

@@ -2,11 +2,11 @@ import IntercomFullStory
 import Testing
 import WebhookFuzzing
 
-/// Replays what the fuzzers start from and every crash they ever found (Fuzz/Regressions) through the same
+/// Replays what the fuzzers start from and every crash they ever found (Tests/Fuzz/Regressions) through the same
 /// checks the fuzz targets make. A broken promise traps, failing the run.
 @Suite struct FuzzRegressionTests {
     static var regressionFiles: [String] {
-        Fixtures.list(Fixtures.root + "/Fuzz/Regressions", suffix: "").filter { !$0.hasPrefix(".") }
+        Fixtures.list(Fixtures.root + "/Tests/Fuzz/Regressions", suffix: "").filter { !$0.hasPrefix(".") }
     }
 
     @Test func seedEventsKeepTheirPromises() {
@@ -20,7 +20,7 @@ import WebhookFuzzing
 
     @Test func crashesFoundByTheFuzzersStayFixed() {
         for file in Self.regressionFiles {
-            let bytes = Fixtures.read(Fixtures.root + "/Fuzz/Regressions/" + file)
+            let bytes = Fixtures.read(Fixtures.root + "/Tests/Fuzz/Regressions/" + file)
             if file.hasPrefix("fuzz-webhook-event") { WebhookFuzzing.event(bytes) } else { WebhookFuzzing.signedBody(bytes) }
         }
     }

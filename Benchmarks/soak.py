@@ -71,7 +71,7 @@ def malformed_event(directory):
 def main():
     bootstrap = subprocess.run(["deploy/build.sh"], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
     os.makedirs(BENCH, exist_ok=True)
-    subprocess.run(["gcc", "-O2", "-o", f"{BENCH}/runtime-api-bench", "bench/runtime-api-bench.c", "-lpthread"],
+    subprocess.run(["gcc", "-O2", "-o", f"{BENCH}/runtime-api-bench", "Benchmarks/runtime-api-bench.c", "-lpthread"],
                    cwd=ROOT, check=True)
     check = validator()
     with tempfile.TemporaryDirectory() as work:

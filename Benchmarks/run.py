@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """`make bench`: builds the shipped bootstrap, the C floor (an echo runtime on libcurl) and the Swift loop
-with a do-nothing handler, runs each several times under the lean Runtime API server (runtime-api-bench.c)
+with a do-nothing handler, runs each several times under the lean Runtime API server (Benchmarks/runtime-api-bench.c)
 with loopback stand-ins, measures the package, runs the ordo-one handler benchmark, and prints one table
 of medians (with the min-max spread across runs) against the targets.
 """
@@ -26,8 +26,8 @@ def run(command, **kwargs):
 def build():
     os.makedirs(BENCH, exist_ok=True)
     bootstrap = run(["deploy/build.sh"], stdout=subprocess.PIPE).stdout.strip()
-    run(["gcc", "-O2", "-o", f"{BENCH}/runtime-api-bench", "bench/runtime-api-bench.c", "-lpthread"])
-    run(["gcc", "-O2", "-o", f"{BENCH}/echo-runtime", "bench/echo-runtime.c", "-lcurl"])
+    run(["gcc", "-O2", "-o", f"{BENCH}/runtime-api-bench", "Benchmarks/runtime-api-bench.c", "-lpthread"])
+    run(["gcc", "-O2", "-o", f"{BENCH}/echo-runtime", "Benchmarks/echo-runtime.c", "-lcurl"])
     run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--disable-local-rpath", "--product", "LambdaRuntimeEcho"],
         stdout=subprocess.DEVNULL)
     bin_path = run(["swift", "build", "-c", "release", "--show-bin-path"], stdout=subprocess.PIPE).stdout.strip()
