@@ -64,17 +64,7 @@ public struct APIGatewayRequest: Sendable {
         }
         guard let method, !method.isEmpty else { throw .notAnAPIGatewayEvent }
 
-        var headers = HTTPHeaders()
-        if let multi = root["multiValueHeaders"], multi.kind == .object {
-            for (name, values) in multi.members {
-                for value in values.elements { if let text = value.string { headers.add(name: name, value: text) } }
-            }
-        }
-        if let single = root["headers"] {
-            for (name, value) in single.members where headers.all(name).isEmpty {
-                if let text = value.string { headers.add(name: name, value: text) }
-            }
-        }
+        let headers = HTTPHeaders(multiValueHeaders: root["multiValueHeaders"], headers: root["headers"])
 
         let body = try decodeBody(root, maximumBodySize: maximumBodySize)
         return APIGatewayRequest(

@@ -1,13 +1,25 @@
+import FlatJSON
+
 /// Request headers, looked up case-insensitively (REST APIs keep the client's case, HTTP APIs lowercase it).
-/// A list rather than a dictionary: requests carry a dozen headers, and a scan beats hashing them.
-public struct HTTPHeaders: Sendable, Equatable {
-    /// Names lowercased, in arrival order.
+/// Headers from an API Gateway event stay in the event's JSON until one is asked for: a webhook reads one
+/// header of the dozen it carries, so nothing is copied up front.
+public struct HTTPHeaders: Sendable {
+    /// Added one by one: names lowercased, in arrival order.
     private var entries: [(name: String, value: String)] = []
+    /// From an event: `multiValueHeaders` (name → [values]) and `headers` (name → value).
+    private var multiValueObject: JSONValue?
+    private var singleValueObject: JSONValue?
 
     public init() {}
 
     public init(_ pairs: [(String, String)]) {
         for (name, value) in pairs { add(name: name, value: value) }
+    }
+
+    /// Headers as API Gateway delivers them; where both objects name a header, the multi-value one wins.
+    init(multiValueHeaders: JSONValue?, headers: JSONValue?) {
+        multiValueObject = multiValueHeaders.flatMap { $0.kind == .object ? $0 : nil }
+        singleValueObject = headers.flatMap { $0.kind == .object ? $0 : nil }
     }
 
     public mutating func add(name: String, value: String) {
@@ -25,11 +37,18 @@ public struct HTTPHeaders: Sendable, Equatable {
     /// Every value of `name`, in arrival order.
     public func all(_ name: String) -> [String] {
         let wanted = Self.lowercasedASCII(name)
-        return entries.compactMap { $0.name == wanted ? $0.value : nil }
-    }
-
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        lhs.entries.map(\.name) == rhs.entries.map(\.name) && lhs.entries.map(\.value) == rhs.entries.map(\.value)
+        var values = entries.compactMap { $0.name == wanted ? $0.value : nil }
+        if let multiValueObject {
+            for (key, list) in multiValueObject.members where Self.lowercasedASCII(key) == wanted {
+                values += list.elements.compactMap(\.string)
+            }
+        }
+        if values.isEmpty, let singleValueObject {
+            for (key, value) in singleValueObject.members where Self.lowercasedASCII(key) == wanted {
+                if let text = value.string { values.append(text) }
+            }
+        }
+        return values
     }
 
     /// Header names are ASCII; skip the Unicode machinery (and the copy) when already lowercase.

@@ -23,6 +23,12 @@ public enum IntercomSignature {
     }
 
     public static func verify(body: [UInt8], header: String?, secret: [UInt8]) -> Verdict {
+        guard let key = HMACKey(secret) else { return .mismatch }
+        return verify(body: body, header: header, key: key)
+    }
+
+    /// As above, with the key prepared once (what the handler uses for every webhook).
+    public static func verify(body: [UInt8], header: String?, key: HMACKey) -> Verdict {
         guard let header else { return .missing }
         let bytes = Array(header.utf8)
         guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return .malformed }
@@ -32,13 +38,13 @@ public enum IntercomSignature {
         guard let expected = decodeLowercaseHex(bytes[(equals + 1)...]), expected.count == SHA1Digest.size else {
             return .malformed
         }
-        let actual = SHA1Digest.hmac(key: secret, message: body)
+        guard let actual = key.authenticate(body) else { return .mismatch }
         return SHA1Digest.constantTimeEquals(actual, expected) ? .valid : .mismatch
     }
 
     /// The header value for `body`, as Intercom would send it (used by the `sign` command and tests).
     public static func sign(body: [UInt8], secret: [UInt8]) -> String {
-        "sha1=" + Hex.lowercase(SHA1Digest.hmac(key: secret, message: body))
+        "sha1=" + Hex.lowercase(HMACKey(secret)?.authenticate(body) ?? [])
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

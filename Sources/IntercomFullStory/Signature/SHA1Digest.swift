@@ -1,29 +1,16 @@
 import CCrypto
 
-/// HMAC-SHA1 and SHA-1 from libcrypto.
+/// SHA-1 and constant-time comparison from libcrypto (HMAC-SHA1 is `HMACKey`).
 enum SHA1Digest {
     static let size = 20
 
-    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        // libcrypto wants real pointers even for empty inputs; a one-byte array provides them.
-        let nonEmptyKey = key.isEmpty ? [0] : key
-        let nonEmptyMessage = message.isEmpty ? [0] : message
-        nonEmptyKey.withUnsafeBufferPointer { keyBuffer in
-            nonEmptyMessage.withUnsafeBufferPointer { messageBuffer in
-                _ = HMAC(
-                    EVP_sha1(), keyBuffer.baseAddress, Int32(key.count), messageBuffer.baseAddress, message.count,
-                    &digest, &length)
-            }
-        }
-        return Array(digest.prefix(Int(length)))
-    }
+    /// Fetched once: looking the algorithm up by name is most of the cost of a one-shot digest in OpenSSL 3.
+    private static let sha1 = PreparedDigest(name: "SHA1")
 
     static func hash(_ message: [UInt8]) -> [UInt8] {
         var digest = [UInt8](repeating: 0, count: size)
         message.withUnsafeBufferPointer { buffer in
-            _ = SHA1(buffer.baseAddress, buffer.count, &digest)
+            _ = EVP_Digest(buffer.baseAddress, buffer.count, &digest, nil, sha1.algorithm, nil)
         }
         return digest
     }
@@ -36,5 +23,18 @@ enum SHA1Digest {
                 CRYPTO_memcmp(left.baseAddress, right.baseAddress, left.count) == 0
             }
         }
+    }
+}
+
+/// A digest algorithm fetched from libcrypto once; immutable afterwards, so shared across threads.
+final class PreparedDigest: @unchecked Sendable {
+    let algorithm: OpaquePointer?
+
+    init(name: String) {
+        algorithm = EVP_MD_fetch(nil, name, nil)
+    }
+
+    deinit {
+        EVP_MD_free(algorithm)
     }
 }

@@ -3,11 +3,14 @@
 public struct WebhookHandler: Sendable {
     public let configuration: WebhookConfiguration
     private let mapper: EventMapper
+    /// The client secret, prepared for HMAC once; `nil` when signatures are not checked.
+    private let signingKey: HMACKey?
 
     public init(configuration: WebhookConfiguration) {
         self.configuration = configuration
         self.mapper = EventMapper(
             sessionAttribute: configuration.sessionAttribute, inboxBaseURL: configuration.inboxBaseURL)
+        if case .verify(let secret) = configuration.signature { signingKey = HMACKey(secret) } else { signingKey = nil }
     }
 
     public func handle(event: [UInt8]) -> (decision: WebhookDecision, summary: WebhookRequestSummary) {
@@ -38,9 +41,11 @@ public struct WebhookHandler: Sendable {
             return .reply(.payloadTooLarge(limit: configuration.maximumBodySize))
         }
         // The signature is checked on the raw bytes before any parsing.
-        if case .verify(let secret) = configuration.signature {
+        if case .verify = configuration.signature {
+            // Without a usable key (libcrypto failed to set it up) nothing is accepted.
+            guard let signingKey else { return .reply(.unauthorized(.mismatch)) }
             let verdict = IntercomSignature.verify(
-                body: request.body, header: request.headers[IntercomSignature.headerName], secret: secret)
+                body: request.body, header: request.headers[IntercomSignature.headerName], key: signingKey)
             guard verdict == .valid else { return .reply(.unauthorized(verdict)) }
         }
         let notification: IntercomNotification
