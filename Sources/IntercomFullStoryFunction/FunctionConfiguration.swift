@@ -38,19 +38,23 @@ public struct FunctionConfiguration: Sendable {
             intercomAccessToken = token
         }
 
+        // A configured secret is always used; unsigned requests pass only when there is none and they are
+        // explicitly allowed.
         let signature: WebhookConfiguration.SignaturePolicy
+        let allowUnsigned: Bool
         switch value("INTERCOM_ALLOW_UNSIGNED")?.lowercased() {
-        case nil, "false":
-            guard let secret = value("INTERCOM_CLIENT_SECRET") else {
-                throw ConfigurationError(
-                    variable: "INTERCOM_CLIENT_SECRET",
-                    problem: "is required (the Intercom app's client secret), unless INTERCOM_ALLOW_UNSIGNED=true")
-            }
+        case nil, "false": allowUnsigned = false
+        case "true": allowUnsigned = true
+        default: throw ConfigurationError(variable: "INTERCOM_ALLOW_UNSIGNED", problem: "must be true or false")
+        }
+        if let secret = value("INTERCOM_CLIENT_SECRET") {
             signature = .verify(secret: Array(secret.utf8))
-        case "true":
+        } else if allowUnsigned {
             signature = .acceptUnsigned
-        default:
-            throw ConfigurationError(variable: "INTERCOM_ALLOW_UNSIGNED", problem: "must be true or false")
+        } else {
+            throw ConfigurationError(
+                variable: "INTERCOM_CLIENT_SECRET",
+                problem: "is required (the Intercom app's client secret), unless INTERCOM_ALLOW_UNSIGNED=true")
         }
 
         let attribute = value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute

@@ -52,6 +52,11 @@ import Testing
         #expect(error(["FULLSTORY_API_KEY": "k", "INTERCOM_ALLOW_UNSIGNED": "yes"])?.variable == "INTERCOM_ALLOW_UNSIGNED")
     }
 
+    @Test func aConfiguredSecretIsUsedEvenWhenUnsignedIsAllowed() throws {
+        let both = try FunctionConfiguration(environment: Self.minimal.merging(["INTERCOM_ALLOW_UNSIGNED": "true"]) { $1 })
+        #expect(!both.acceptsUnsignedRequests)
+    }
+
     @Test(arguments: [
         ("FULLSTORY_API_URL", "http://api.fullstory.com"), ("FULLSTORY_API_URL", "api.fullstory.com"),
         ("INTERCOM_API_URL", "ftp://x"), ("FULLSTORY_EVENT_TOPICS", "conversation.made.up"),
