@@ -102,6 +102,18 @@ public struct JSONValue: Sendable {
         }
     }
 
+    /// Whether this is a string equal to `text`, compared in place (no `String` is made).
+    public func isString(_ text: StaticString) -> Bool {
+        let token = self.token
+        guard token.kind == .string else { return token.kind == .escapedString && string == "\(text)" }
+        let length = Int(token.end - token.start)
+        guard length == text.utf8CodeUnitCount else { return false }
+        return document.bytes.withUnsafeBufferPointer { source in
+            guard let base = source.baseAddress else { return length == 0 }
+            return memcmp(base + Int(token.start), text.utf8Start, length) == 0
+        }
+    }
+
     /// The bytes a string value stands for (escapes decoded), without making a `String`: for payloads
     /// carried inside JSON, such as an API Gateway event's `body`.
     public var stringBytes: [UInt8]? {

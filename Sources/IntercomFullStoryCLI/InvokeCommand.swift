@@ -39,7 +39,7 @@ struct InvokeCommand: ParsableCommand {
         let logger = Logger(label: "intercom-fullstory") { LambdaLogHandler(label: $0, environment: environment) }
         let function = try WebhookFunction(configuration: configuration, logger: logger)
         let context = LambdaContext(
-            requestID: "cli-" + IdempotencyKey.uuid5("cli|\(LambdaClock.monotonicNanoseconds())"),
+            requestID: "cli-" + IdempotencyKey.uuid5(["cli", "\(LambdaClock.monotonicNanoseconds())"]),
             deadlineEpochMilliseconds: LambdaClock.epochMilliseconds() + 10_000)
         let result = function.invoke(eventBytes, context: context)
         return DryRunReport(response: result.reply.response, events: result.report?.sent ?? [])

@@ -45,7 +45,7 @@ struct SignCommand: ParsableCommand {
         }
         let event = APIGatewayEventBuilder(
             method: method.uppercased(), path: path, headers: headers, body: bodyBytes, base64: base64,
-            requestID: IdempotencyKey.uuid5("request|\(method)|\(String(decoding: bodyBytes, as: UTF8.self))"))
+            requestID: IdempotencyKey.uuid5(["request", method, String(decoding: bodyBytes, as: UTF8.self)]))
         FileIO.writeStandardOutput(payload == .v1 ? event.restAPIEvent() : event.httpAPIEvent())
     }
 }

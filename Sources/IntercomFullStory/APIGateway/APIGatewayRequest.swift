@@ -51,7 +51,7 @@ public struct APIGatewayRequest: Sendable {
         let version: PayloadVersion
         let method: String?
         let path: String?
-        if root["version"]?.string == "2.0" {
+        if root["version"]?.isString("2.0") == true {
             version = .v2
             method = root["requestContext", "http", "method"]?.string
             path = root["rawPath"]?.string ?? root["requestContext", "http", "path"]?.string

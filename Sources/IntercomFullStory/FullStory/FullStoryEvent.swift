@@ -28,7 +28,7 @@ public struct FullStoryEvent: Sendable, Equatable {
 
     /// The `CreateEventRequest` JSON body.
     public func body() -> [UInt8] {
-        var writer = JSONWriter(capacity: 512)
+        var writer = JSONWriter(capacity: 2048)
         writer.beginObject()
         writer.member("name", name)
         if let timestamp { writer.member("timestamp", timestamp) }

@@ -8,30 +8,43 @@ public enum IdempotencyKey {
 
     /// From the notification id (stable across Intercom's redeliveries) and the event name.
     public static func forNotification(id: String, eventName: String) -> String {
-        uuid5("notification|\(id)|\(eventName)")
+        uuid5(["notification", id, eventName])
     }
 
     /// When the notification has no id: from topic, conversation and the moment of the event.
     public static func forConversation(topic: String, conversationID: String, moment: Int?, eventName: String)
         -> String
     {
-        uuid5("conversation|\(topic)|\(conversationID)|\(moment.map(String.init) ?? "-")|\(eventName)")
+        uuid5(["conversation", topic, conversationID, moment.map(String.init) ?? "-", eventName])
     }
 
-    static func unlinkedVariant(of key: String) -> String { uuid5("unlinked|\(key)") }
+    static func unlinkedVariant(of key: String) -> String { uuid5(["unlinked", key]) }
 
-    /// A version 5 (SHA-1, name-based) UUID in this project's namespace.
-    public static func uuid5(_ name: String) -> String {
-        var digest = SHA1Digest.hash(namespace + Array(name.utf8))
+    /// A version 5 (SHA-1, name-based) UUID in this project's namespace, of `parts` joined by `|`.
+    public static func uuid5(_ parts: [String]) -> String {
+        var name = namespace
+        name.reserveCapacity(namespace.count + parts.reduce(parts.count) { $0 + $1.utf8.count })
+        for (index, part) in parts.enumerated() {
+            if index > 0 { name.append(UInt8(ascii: "|")) }
+            name.append(contentsOf: part.utf8)
+        }
+        var digest = SHA1Digest.hash(name)
         digest[6] = (digest[6] & 0x0F) | 0x50  // version 5
         digest[8] = (digest[8] & 0x3F) | 0x80  // RFC 4122 variant
-        let hex = Array(Hex.lowercase(digest.prefix(16)).utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(36)
-        for (index, byte) in hex.enumerated() {
-            if index == 8 || index == 12 || index == 16 || index == 20 { output.append(UInt8(ascii: "-")) }
-            output.append(byte)
+        return String(unsafeUninitializedCapacity: 36) { output in
+            var position = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    output[position] = UInt8(ascii: "-")
+                    position += 1
+                }
+                output[position] = hexDigits[Int(digest[index] >> 4)]
+                output[position + 1] = hexDigits[Int(digest[index] & 0x0F)]
+                position += 2
+            }
+            return position
         }
-        return String(decoding: output, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

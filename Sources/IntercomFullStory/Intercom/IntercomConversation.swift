@@ -59,7 +59,7 @@ public struct IntercomConversation: Sendable {
 
     /// `nil` when the item is not a conversation with an id (for instance a `conversation.deleted` stub).
     public init?(_ item: JSONValue) {
-        guard item["type"]?.string == "conversation", let id = item["id"]?.identifier else { return nil }
+        guard item["type"]?.isString("conversation") == true, let id = item["id"]?.identifier else { return nil }
         self.id = id
         createdAt = item["created_at"]?.unixTimestamp
         updatedAt = item["updated_at"]?.unixTimestamp

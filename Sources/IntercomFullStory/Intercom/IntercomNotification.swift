@@ -30,7 +30,7 @@ public struct IntercomNotification: Sendable {
 
     public static func decode(_ root: JSONValue) throws(DecodingError) -> IntercomNotification {
         guard root.kind == .object else { throw .notANotification("body is not a JSON object") }
-        guard root["type"]?.string == "notification_event" else {
+        guard root["type"]?.isString("notification_event") == true else {
             throw .notANotification("type is not notification_event")
         }
         guard let topic = root["topic"]?.nonEmptyString else { throw .notANotification("missing topic") }

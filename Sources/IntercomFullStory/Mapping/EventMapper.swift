@@ -64,7 +64,9 @@ public struct EventMapper: Sendable {
         _ route: TopicRoute, _ notification: IntercomNotification, _ conversation: IntercomConversation,
         _ part: IntercomConversation.Part?
     ) -> [EventProperty] {
-        var properties = [EventProperty("conversation_id", .string(conversation.id))]
+        var properties: [EventProperty] = []
+        properties.reserveCapacity(24)
+        properties.append(EventProperty("conversation_id", .string(conversation.id)))
         properties.append(EventProperty("intercom_topic", .string(route.topic)))
         if let appID = notification.appID {
             properties.append(EventProperty("intercom_app_id", .string(appID)))
