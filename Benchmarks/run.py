@@ -23,16 +23,22 @@ def run(command, **kwargs):
     return subprocess.run(command, cwd=ROOT, check=True, text=True, **kwargs)
 
 
-def build():
+def build_bootstrap_and_harness():
+    """The shipped bootstrap (its path) and the lean Runtime API server, at .build/bench/runtime-api-bench."""
     os.makedirs(BENCH, exist_ok=True)
     bootstrap = run(["deploy/build.sh"], stdout=subprocess.PIPE).stdout.strip()
     run(["gcc", "-O2", "-o", f"{BENCH}/runtime-api-bench", "Benchmarks/runtime-api-bench.c", "-lpthread"])
+    return os.path.join(ROOT, bootstrap)
+
+
+def build():
+    bootstrap = build_bootstrap_and_harness()
     run(["gcc", "-O2", "-o", f"{BENCH}/echo-runtime", "Benchmarks/echo-runtime.c", "-lcurl"])
     run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--disable-local-rpath", "--product", "LambdaRuntimeEcho"],
         stdout=subprocess.DEVNULL)
     bin_path = run(["swift", "build", "-c", "release", "--show-bin-path"], stdout=subprocess.PIPE).stdout.strip()
     run(["strip", "-o", f"{BENCH}/swift-echo", f"{bin_path}/LambdaRuntimeEcho"])
-    return os.path.join(ROOT, bootstrap)
+    return bootstrap
 
 
 def measure(binary, warm_events):

@@ -13,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import build_bootstrap_and_harness  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, ".build", "bench")
 SWAGGER = os.path.join(ROOT, "..", "shared", "reference", "fullstory-events.swagger.json")
@@ -69,10 +72,7 @@ def malformed_event(directory):
 
 
 def main():
-    bootstrap = subprocess.run(["deploy/build.sh"], cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout.strip()
-    os.makedirs(BENCH, exist_ok=True)
-    subprocess.run(["gcc", "-O2", "-o", f"{BENCH}/runtime-api-bench", "Benchmarks/runtime-api-bench.c", "-lpthread"],
-                   cwd=ROOT, check=True)
+    bootstrap = build_bootstrap_and_harness()
     check = validator()
     with tempfile.TemporaryDirectory() as work:
         events = [("closed.v1", 200, True), ("rated.v2", 200, True), ("opened.v1", 200, True), ("ping.v1", 200, False),
@@ -80,7 +80,7 @@ def main():
         specs = [f"{ROOT}/events/{name}.json:{status}" for name, status, _ in events]
         specs.append(f"{malformed_event(work)}:400")
         record, log = os.path.join(work, "fullstory.jsonl"), os.path.join(work, "function.log")
-        result = subprocess.run([f"{BENCH}/runtime-api-bench", "--soak", os.path.join(ROOT, bootstrap), str(COUNT),
+        result = subprocess.run([f"{BENCH}/runtime-api-bench", "--soak", bootstrap, str(COUNT),
                                  str(WARM_UP), record, log] + specs, stdout=subprocess.PIPE, text=True)
         figures = json.loads(result.stdout)
         with open(record) as lines:

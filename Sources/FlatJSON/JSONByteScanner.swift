@@ -34,23 +34,6 @@ enum JSONByteScanner {
         return index
     }
 
-    /// Index of the first `\` at or after `start`, or `bytes.count`.
-    @inline(__always)
-    static func nextBackslash(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var index = start
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while index + 8 <= bytes.count {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let mask = zeroBytes(word ^ (ones &* 0x5C))
-                if mask != 0 { return index + mask.trailingZeroBitCount / 8 }
-                index += 8
-            }
-        }
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\\") { index += 1 }
-        return index
-    }
-
     /// Position (0...7) of the first backslash in `word` (little-endian byte order), or 8 when there is none.
     @inline(__always)
     static func firstBackslash(inWord word: UInt64) -> Int {

@@ -61,11 +61,7 @@ public struct JSONValue: Sendable {
                             let escaped = source[Int(keyToken.start)..<Int(keyToken.end)]
                             if JSONStringDecoding.unescapedBytes(ArraySlice(escaped)).elementsEqual(wanted) { found = valueIndex }
                         }
-                        let valueToken = tokens[valueIndex]
-                        switch valueToken.kind {
-                        case .object, .array: keyIndex = Int(valueToken.end)
-                        default: keyIndex = valueIndex + 1
-                        }
+                        keyIndex = Self.index(after: tokens[valueIndex], at: valueIndex)
                     }
                     return found
                 }
@@ -173,11 +169,14 @@ public struct JSONValue: Sendable {
     }
 
     @usableFromInline
-    func nextSibling(of tokenIndex: Int) -> Int {
-        let token = document.tokens[tokenIndex]
+    func nextSibling(of tokenIndex: Int) -> Int { Self.index(after: document.tokens[tokenIndex], at: tokenIndex) }
+
+    /// The tape index after the value `token` (at `index`) and everything inside it.
+    @inline(__always)
+    static func index(after token: JSONToken, at index: Int) -> Int {
         switch token.kind {
-        case .object, .array: return Int(token.end)
-        default: return tokenIndex + 1
+        case .object, .array: Int(token.end)
+        default: index + 1
         }
     }
 

@@ -1,4 +1,5 @@
 import FlatJSON
+import IntercomFullStory
 
 /// Builds API Gateway proxy events (REST API payload 1.0, HTTP API payload 2.0) around a request, for the
 /// sample events and local testing.
@@ -11,25 +12,8 @@ struct APIGatewayEventBuilder {
     var base64: Bool
     var requestID: String
 
-    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
     private var bodyText: String {
-        guard base64 else { return String(decoding: body, as: UTF8.self) }
-        var output: [UInt8] = []
-        var index = 0
-        while index < body.count {
-            let chunk = Array(body[index..<min(index + 3, body.count)])
-            let value = (UInt32(chunk[0]) << 16) | (chunk.count > 1 ? UInt32(chunk[1]) << 8 : 0) | (chunk.count > 2 ? UInt32(chunk[2]) : 0)
-            for position in 0..<4 {
-                if position <= chunk.count {
-                    output.append(Self.base64Alphabet[Int((value >> UInt32(18 - 6 * position)) & 0x3F)])
-                } else {
-                    output.append(UInt8(ascii: "="))
-                }
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
+        base64 ? Base64.encode(body) : String(decoding: body, as: UTF8.self)
     }
 
     func restAPIEvent() -> [UInt8] {

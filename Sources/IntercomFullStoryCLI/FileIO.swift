@@ -5,7 +5,7 @@ import Musl
 #endif
 import IntercomFullStoryFunction
 
-/// The few file and environment operations the CLI needs, without Foundation.
+/// The file operations the CLI needs, without Foundation.
 enum FileIO {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -28,11 +28,6 @@ enum FileIO {
         }
     }
 
-    static func environment(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        return String(cString: value)
-    }
-
     /// Writes `bytes` and a newline to standard output.
-    static func writeStandardOutput(_ bytes: [UInt8]) { FileDescriptor.write(bytes + [0x0A], to: 1) }
+    static func writeStandardOutput(_ bytes: [UInt8]) { FileDescriptor.writeAll(bytes + [0x0A], to: 1) }
 }

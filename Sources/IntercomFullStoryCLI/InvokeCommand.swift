@@ -34,7 +34,7 @@ struct InvokeCommand: ParsableCommand {
 
     /// The same path as `bootstrap`: configuration from the environment, real lookup, real FullStory call.
     private func deliveryReport(_ eventBytes: [UInt8]) throws -> DryRunReport {
-        let environment = ProcessEnvironment.current()
+        let environment = ProcessEnvironment.variable
         let configuration = try Self.configuration(environment)
         let logger = Logger(label: "intercom-fullstory") { LambdaLogHandler(label: $0, environment: environment) }
         let function = try WebhookFunction(configuration: configuration, logger: logger)
@@ -47,8 +47,10 @@ struct InvokeCommand: ParsableCommand {
 
     private func dryRunReport(_ eventBytes: [UInt8]) throws -> DryRunReport {
         // A dry run sends nothing, so it needs no FullStory key; everything else is checked as in Lambda.
-        var environment = ProcessEnvironment.current()
-        if environment["FULLSTORY_API_KEY"]?.isEmpty ?? true { environment["FULLSTORY_API_KEY"] = "dry-run" }
+        let environment = { (name: String) -> String? in
+            let value = ProcessEnvironment.variable(name)
+            return name == "FULLSTORY_API_KEY" && (value?.isEmpty ?? true) ? "dry-run" : value
+        }
         let handler = WebhookHandler(configuration: try Self.configuration(environment).webhook)
         let (decision, _) = handler.handle(event: eventBytes)
         var sent: [FullStoryEvent] = []
@@ -67,7 +69,7 @@ struct InvokeCommand: ParsableCommand {
 }
 
 extension InvokeCommand {
-    static func configuration(_ environment: [String: String]) throws -> FunctionConfiguration {
+    static func configuration(_ environment: (String) -> String?) throws -> FunctionConfiguration {
         do {
             return try FunctionConfiguration(environment: environment)
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlatJSON
 import IntercomFullStory
+import IntercomFullStoryFunction
 
 /// Wraps an Intercom notification body in a signed API Gateway proxy event, as API Gateway would deliver it.
 struct SignCommand: ParsableCommand {
@@ -37,7 +38,7 @@ struct SignCommand: ParsableCommand {
             ("Accept", "application/json"), ("User-Agent", "intercom-parrot-service-client/1.0"),
         ]
         if !bodyBytes.isEmpty {
-            guard let secret = FileIO.environment(secretVariable), !secret.isEmpty else {
+            guard let secret = ProcessEnvironment.variable(secretVariable), !secret.isEmpty else {
                 throw ValidationError("set \(secretVariable) to the secret to sign with (events/README.md has the test one)")
             }
             headers.append(("Content-Type", "application/json"))

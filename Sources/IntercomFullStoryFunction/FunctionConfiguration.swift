@@ -15,10 +15,11 @@ public struct FunctionConfiguration: Sendable {
         if case .acceptUnsigned = webhook.signature { true } else { false }
     }
 
-    /// Reads the configuration table of the README. Throws naming the first wrong variable.
-    public init(environment: [String: String]) throws(ConfigurationError) {
+    /// Reads the configuration table of the README from `environment` (a variable's value by name, such as
+    /// `ProcessEnvironment.variable`). Throws naming the first wrong variable.
+    public init(environment: (String) -> String?) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
-            guard let raw = environment[name] else { return nil }
+            guard let raw = environment(name) else { return nil }
             let trimmed = raw.trimmingWhitespace()
             return trimmed.isEmpty ? nil : trimmed
         }
@@ -72,6 +73,10 @@ public struct FunctionConfiguration: Sendable {
         webhook = WebhookConfiguration(
             signature: signature, sessionAttribute: attribute, extraTopics: topics,
             inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL))
+    }
+
+    public init(environment: [String: String]) throws(ConfigurationError) {
+        try self.init(environment: { environment[$0] })
     }
 
     /// `https://` (or `http://` to a loopback address or Docker's host, for local stand-ins), without a trailing

@@ -28,10 +28,14 @@ public struct LambdaLogHandler: LogHandler {
         self.sink = sink
     }
 
-    /// Format and level from `AWS_LAMBDA_LOG_FORMAT` and `AWS_LAMBDA_LOG_LEVEL`.
-    public init(label: String, environment: [String: String], sink: @escaping @Sendable ([UInt8]) -> Void = LambdaLogHandler.writeStandardError) {
-        let format: Format = environment["AWS_LAMBDA_LOG_FORMAT"]?.lowercased() == "json" ? .json : .text
-        self.init(label: label, format: format, level: Self.level(environment["AWS_LAMBDA_LOG_LEVEL"]) ?? .info, sink: sink)
+    /// Format and level from `AWS_LAMBDA_LOG_FORMAT` and `AWS_LAMBDA_LOG_LEVEL` (`environment` gives a
+    /// variable's value by name).
+    public init(
+        label: String, environment: (String) -> String?,
+        sink: @escaping @Sendable ([UInt8]) -> Void = LambdaLogHandler.writeStandardError
+    ) {
+        let format: Format = environment("AWS_LAMBDA_LOG_FORMAT")?.lowercased() == "json" ? .json : .text
+        self.init(label: label, format: format, level: Self.level(environment("AWS_LAMBDA_LOG_LEVEL")) ?? .info, sink: sink)
     }
 
     static func level(_ name: String?) -> Logger.Level? {
@@ -104,7 +108,7 @@ public struct LambdaLogHandler: LogHandler {
     }
 
     /// One `write` per line, so lines from one process never interleave.
-    public static let writeStandardError: @Sendable ([UInt8]) -> Void = { line in FileDescriptor.write(line, to: 2) }
+    public static let writeStandardError: @Sendable ([UInt8]) -> Void = { line in FileDescriptor.writeAll(line, to: 2) }
 }
 
 extension String {

@@ -4,18 +4,10 @@ import Glibc
 import Musl
 #endif
 
-/// The process environment as a dictionary, read once at start-up.
+/// Environment variables, read one by one with `getenv`: start-up reads a dozen of them, so copying the whole
+/// environment into a dictionary would be work on the cold-start path for nothing.
 public enum ProcessEnvironment {
-    public static func current() -> [String: String] {
-        var result: [String: String] = [:]
-        var pointer: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
-        while let current = pointer, let entry = current.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            pointer = current + 1
-        }
-        return result
+    public static func variable(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 }

@@ -24,10 +24,12 @@ public final class RuntimeAPIClient {
     static let connectTimeoutMilliseconds = 1000
 
     private let baseURL: String
+    private let nextURL: String
     private let http: HTTPClient
 
     public init(host: String) throws(HTTPClientError) {
         baseURL = "http://\(host)/2018-06-01"
+        nextURL = baseURL + "/runtime/invocation/next"
         http = try HTTPClient(
             options: .init(disableProxies: true, http11Only: true, userAgent: "intercom-fullstory-runtime/1"))
     }
@@ -38,7 +40,7 @@ public final class RuntimeAPIClient {
         do {
             response = try http.perform(
                 HTTPRequest(
-                    method: "GET", url: baseURL + "/runtime/invocation/next",
+                    method: "GET", url: nextURL,
                     connectTimeoutMilliseconds: Self.connectTimeoutMilliseconds, totalTimeoutMilliseconds: 0,
                     maximumResponseSize: Self.maximumEventSize))
         } catch {

@@ -9,9 +9,9 @@ import Logging
 
 // The custom runtime: configuration is checked before the first `GET /next`, so a wrong variable is an init
 // error naming it, shown on the first invoke.
-let environment = ProcessEnvironment.current()
+let environment = ProcessEnvironment.variable
 let logger = Logger(label: "intercom-fullstory") { label in LambdaLogHandler(label: label, environment: environment) }
-let exit = LambdaRuntime.run(runtimeAPI: environment["AWS_LAMBDA_RUNTIME_API"], logger: logger) {
+let exit = LambdaRuntime.run(runtimeAPI: environment("AWS_LAMBDA_RUNTIME_API"), logger: logger) {
     try WebhookFunction(configuration: try FunctionConfiguration(environment: environment), logger: logger)
 }
 Glibc.exit(exit.exitCode)

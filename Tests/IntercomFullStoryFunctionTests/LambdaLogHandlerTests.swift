@@ -8,7 +8,7 @@ import Testing
     func capture(_ environment: [String: String], _ body: (Logger) -> Void) -> [String] {
         let lines = NIOLockedValueBox<[String]>([])
         var logger = Logger(label: "test") { label in
-            LambdaLogHandler(label: label, environment: environment) { bytes in
+            LambdaLogHandler(label: label, environment: { environment[$0] }) { bytes in
                 lines.withLockedValue { $0.append(String(decoding: bytes, as: UTF8.self)) }
             }
         }

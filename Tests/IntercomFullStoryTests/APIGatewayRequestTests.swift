@@ -37,6 +37,15 @@ import Testing
         }
     }
 
+    @Test func base64RoundTrips() {
+        for (plain, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+            #expect(Base64.encode(Array(plain.utf8)) == encoded)
+            #expect(Base64.decode(encoded) == Array(plain.utf8))
+        }
+        let bytes = (0..<600).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+    }
+
     @Test func base64SampleEventCarriesTheSameBody() throws {
         let plain = try APIGatewayRequest.decode(Fixtures.event("closed.v1.json"), maximumBodySize: 1 << 20)
         let encoded = try APIGatewayRequest.decode(Fixtures.event("closed-base64.v1.json"), maximumBodySize: 1 << 20)

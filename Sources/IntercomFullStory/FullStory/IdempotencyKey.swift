@@ -38,13 +38,11 @@ public enum IdempotencyKey {
                     output[position] = UInt8(ascii: "-")
                     position += 1
                 }
-                output[position] = hexDigits[Int(digest[index] >> 4)]
-                output[position + 1] = hexDigits[Int(digest[index] & 0x0F)]
+                output[position] = Hex.digits[Int(digest[index] >> 4)]
+                output[position + 1] = Hex.digits[Int(digest[index] & 0x0F)]
                 position += 2
             }
             return position
         }
     }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

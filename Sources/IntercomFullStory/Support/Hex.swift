@@ -1,5 +1,5 @@
 enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
         var output: [UInt8] = []

@@ -31,7 +31,7 @@ public enum WebhookFuzzing {
         writer.member("X-Hub-Signature", IntercomSignature.sign(body: body, secret: secret))
         writer.endObject()
         // Base64 carries any bytes exactly (a JSON string cannot carry invalid UTF-8).
-        writer.member("body", base64(body))
+        writer.member("body", Base64.encode(body))
         writer.member("isBase64Encoded", true)
         writer.endObject()
         let (decision, _) = handler.handle(event: writer.bytes)
@@ -61,24 +61,5 @@ public enum WebhookFuzzing {
         guard let root = try? JSONDocument(parsing: body).root else { fatalError("a FullStory body is not JSON") }
         precondition(root["name"]?.string == name, "the FullStory body lost its name")
         precondition(!(root["session", "id"] != nil && root["user"] != nil), "session.id sent together with a user")
-    }
-
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func base64(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let count = min(3, bytes.count - index)
-            var value = UInt32(bytes[index]) << 16
-            if count > 1 { value |= UInt32(bytes[index + 1]) << 8 }
-            if count > 2 { value |= UInt32(bytes[index + 2]) }
-            for position in 0..<4 {
-                output.append(position <= count ? alphabet[Int((value >> UInt32(18 - 6 * position)) & 0x3F)] : UInt8(ascii: "="))
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }
