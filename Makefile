@@ -1,5 +1,5 @@
 # Thin list of targets; the scripts behind them live in deploy/.
-.PHONY: local invoke test requirements emulator build package bench soak fuzz events dry-run build-IntercomFullStoryFunction
+.PHONY: local invoke test requirements emulator build package bench soak fuzz symbol-order events dry-run build-IntercomFullStoryFunction
 
 # Run every sample event in events/ through the real bootstrap under the Lambda emulator, with a local
 # FullStory stand-in, and print a table.
@@ -42,6 +42,10 @@ soak: requirements
 # Both libFuzzer targets for FUZZ_SECONDS each (default 60): make fuzz FUZZ_SECONDS=600
 fuzz: requirements
 	SECONDS_PER_TARGET=$(or $(FUZZ_SECONDS),60) deploy/fuzz.sh
+
+# Regenerate deploy/symbol-order.txt (the hot functions the linker puts first) from a run under callgrind.
+symbol-order: requirements
+	deploy/symbol-order.py
 
 # Called by `sam build` (BuildMethod: makefile).
 build-IntercomFullStoryFunction:

@@ -45,15 +45,15 @@ let package = Package(
         .executableTarget(
             name: "bootstrap",
             dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility"],
-            // Amazon Linux 2023 has glibc 2.34; see Sources/GlibcCompatibility/hypotf.c.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]
+            // Amazon Linux 2023 has glibc 2.34; see Sources/GlibcCompatibility.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random"], .when(platforms: [.linux]))]
         ),
         .target(name: "GlibcCompatibility"),
         // Benchmark only: the runtime loop with a do-nothing handler (see Benchmarks/).
         .executableTarget(
             name: "LambdaRuntimeEcho",
             dependencies: ["LambdaRuntime", "GlibcCompatibility", .product(name: "Logging", package: "swift-log")],
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random"], .when(platforms: [.linux]))]
         ),
         .executableTarget(
             name: "IntercomFullStoryCLI",

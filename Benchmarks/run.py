@@ -34,10 +34,8 @@ def build_bootstrap_and_harness():
 def build():
     bootstrap = build_bootstrap_and_harness()
     run(["gcc", "-O2", "-o", f"{BENCH}/echo-runtime", "Benchmarks/echo-runtime.c", "-lcurl"])
-    run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--disable-local-rpath", "--product", "LambdaRuntimeEcho"],
-        stdout=subprocess.DEVNULL)
-    bin_path = run(["swift", "build", "-c", "release", "--show-bin-path"], stdout=subprocess.PIPE).stdout.strip()
-    run(["strip", "-o", f"{BENCH}/swift-echo", f"{bin_path}/LambdaRuntimeEcho"])
+    echo = run(["deploy/build.sh", "LambdaRuntimeEcho"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
+    run(["cp", echo, f"{BENCH}/swift-echo"])
     return bootstrap
 
 

@@ -30,7 +30,7 @@ static double now_us(void) {
 }
 
 static int listen_loopback(int *port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
@@ -128,7 +128,7 @@ static void *serve_connection(void *arg) {
 static void *serve(void *arg) {
     stand_in_t *s = arg;
     for (;;) {
-        int fd = accept(s->listen_fd, NULL, NULL);
+        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0) continue;
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -227,7 +227,7 @@ static pid_t spawn_runtime(const char *path, char **envp, const char *log) {
 static long next_request(char *head, size_t size, char **body) {
     for (;;) {
         if (runtime.fd < 0) {
-            runtime.fd = accept(runtime_listen, NULL, NULL);
+            runtime.fd = accept4(runtime_listen, NULL, NULL, SOCK_CLOEXEC);
             int one = 1;
             setsockopt(runtime.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
             runtime.len = 0;

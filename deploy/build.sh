@@ -1,12 +1,38 @@
 #!/usr/bin/env bash
-# Release build of the Lambda `bootstrap`: static Swift standard library, stripped, checked against what
-# Amazon Linux 2023 provides. Prints the path of the result (.build/lambda/bootstrap).
+# Release build of the Lambda `bootstrap` (or of another executable product named as the argument, for the
+# benchmark): static Swift standard library and libstdc++, linked by lld with the hot functions first, stripped,
+# checked against what Amazon Linux 2023 provides. Prints the path of the result (.build/lambda/<product>).
+# BOOTSTRAP_PIE=1 builds a position-independent executable instead (see "Security" in the README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+product="${1:-bootstrap}"
+
+# The Swift runtime is C++. Loading the shared libstdc++ (2 MB, thousands of relocations, its locale set-up)
+# costs about 0.7 ms of every cold start, so the linker is pointed at a folder holding only libstdc++.a: it
+# looks for -lstdc++ there before the compiler's own folder, and links in only the parts the runtime uses.
+libstdcxx="$(gcc -print-file-name=libstdc++.a)"
+if [ ! -f "$libstdcxx" ]; then
+  echo "build: libstdc++.a not found (install g++ / libstdc++-12-dev)" >&2
+  exit 1
+fi
+mkdir -p .build/static-libstdc++ .build/lambda
+ln -sf "$libstdcxx" .build/static-libstdc++/libstdc++.a
+flags=(-Xlinker -L"$PWD/.build/static-libstdc++")
+
+# lld places the functions listed in deploy/symbol-order.txt (make symbol-order) together, so that the pages the
+# kernel maps around them hold hot code: about 1 MB less resident memory. Names no longer present are skipped.
+flags+=(-Xswiftc -use-ld=lld -Xlinker --symbol-ordering-file="$PWD/deploy/symbol-order.txt"
+        -Xlinker --no-warn-symbol-ordering)
+
+# A fixed-address executable has no relative relocations to apply at start-up (22,000 here): 0.4 ms of cold
+# start and 0.4 MB of memory. Shared libraries, heap and stack stay randomized.
+if [ "${BOOTSTRAP_PIE:-0}" != 1 ]; then
+  flags+=(-Xswiftc -Xclang-linker -Xswiftc -no-pie)
+fi
+
 # No $ORIGIN runpath: Lambda finds libraries through LD_LIBRARY_PATH, and each runpath entry costs failed
 # lookups for every library at start-up.
-swift build -c release --static-swift-stdlib --disable-local-rpath --product bootstrap >&2
-mkdir -p .build/lambda
-strip --strip-all -o .build/lambda/bootstrap "$(swift build -c release --show-bin-path)/bootstrap"
-deploy/check-binary.sh .build/lambda/bootstrap >&2
-echo .build/lambda/bootstrap
+swift build -c release --static-swift-stdlib --disable-local-rpath --product "$product" "${flags[@]}" >&2
+strip --strip-all -o ".build/lambda/$product" "$(swift build -c release --show-bin-path)/$product"
+deploy/check-binary.sh ".build/lambda/$product" >&2
+echo ".build/lambda/$product"
