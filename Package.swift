@@ -82,7 +82,11 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "FlatJSONTests", dependencies: ["FlatJSON"]),
+        .testTarget(
+            name: "FlatJSONTests",
+            dependencies: ["FlatJSON", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(
             name: "IntercomFullStoryTests",
             dependencies: [

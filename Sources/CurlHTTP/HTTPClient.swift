@@ -89,6 +89,6 @@ public final class HTTPClient {
         }
         var status = 0
         ifs_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, headers: state.headers, body: state.body)
+        return HTTPResponse(status: status, headerBlock: state.headerBlock, body: state.body)
     }
 }

@@ -4,7 +4,7 @@ import CCurl
 /// for the whole `curl_easy_perform` call.
 final class TransferState {
     var body: [UInt8] = []
-    var headers: [(name: String, value: String)] = []
+    var headerBlock: [UInt8] = []
     let maximumBodySize: Int
     var bodyTooLarge = false
 
@@ -34,17 +34,13 @@ final class TransferState {
         return length
     }
 
+    /// Keeps the line as it came; HTTPResponse.header decodes only the headers a caller asks for.
     private func addHeaderLine(_ line: UnsafeBufferPointer<UInt8>) {
         if line.starts(with: "HTTP/".utf8) {
-            headers.removeAll()  // a new response (after 100 Continue or a redirect) starts over
+            headerBlock.removeAll(keepingCapacity: true)  // a new response (after 100 Continue or a redirect) starts over
+            headerBlock.reserveCapacity(512)
             return
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
-        // Header names are ASCII: lowercase them byte by byte.
-        let name = String(decoding: line[..<colon].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
-        var value = line[(colon + 1)...]
-        while let first = value.first, first == 0x20 || first == 0x09 { value.removeFirst() }
-        while let last = value.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 { value.removeLast() }
-        headers.append((name, String(decoding: value, as: UTF8.self)))
+        headerBlock.append(contentsOf: line)
     }
 }

@@ -34,6 +34,55 @@ enum JSONByteScanner {
         return index
     }
 
+    private static let lowSevens: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    private static let lastByte: UInt64 = 0x80 << 56
+
+    /// High bit set in exactly the bytes of `word` that are zero (no borrow between bytes, unlike `zeroBytes`).
+    @inline(__always)
+    private static func exactZeroBytes(_ word: UInt64) -> UInt64 { ~(((word & lowSevens) &+ lowSevens) | word | lowSevens) }
+
+    /// High bit set in exactly the bytes of `word` below 0x20.
+    @inline(__always)
+    private static func exactControlBytes(_ word: UInt64) -> UInt64 {
+        ~(((word & lowSevens) &+ (ones &* 0x60)) | word) & highs
+    }
+
+    /// What the eight bytes at `index` (all inside the buffer) do to a string being scanned.
+    enum StringWord {
+        /// No quote ends the string here and every backslash is a complete `\"` inside the word.
+        case continues(hasEscapes: Bool)
+        /// The string ends at `offset` (0...7); any backslash before it is a complete `\"`.
+        case ends(offset: Int, hasEscapes: Bool)
+        /// Something the caller must look at byte by byte: another escape, a control character, or a
+        /// backslash in the last byte whose partner is in the next word.
+        case needsCare
+    }
+
+    /// Classifies eight string bytes at once. Bodies carried inside API Gateway events are dense with `\"`;
+    /// this lets a scanner pass them without stopping at each one.
+    @inline(__always)
+    static func classifyStringWord(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> StringWord {
+        guard let base = bytes.baseAddress else { return .needsCare }
+        let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        // The cheap masks are zero exactly when no byte is special: most words stop here.
+        let quoteTest = word ^ (ones &* 0x22)
+        let backslashTest = word ^ (ones &* 0x5C)
+        if zeroBytes(quoteTest) | zeroBytes(backslashTest) | bytesBelow(word, 0x20) == 0 {
+            return .continues(hasEscapes: false)
+        }
+        let quotes = exactZeroBytes(quoteTest)
+        let backslashes = exactZeroBytes(backslashTest)
+        // The byte after each backslash (one byte up: little-endian) must be a quote in this same word.
+        let escapedBytes = backslashes << 8
+        guard exactControlBytes(word) == 0, backslashes & lastByte == 0, escapedBytes & ~quotes == 0 else {
+            return .needsCare
+        }
+        let closingQuotes = quotes & ~escapedBytes
+        if closingQuotes == 0 { return .continues(hasEscapes: backslashes != 0) }
+        let first = closingQuotes & (0 &- closingQuotes)
+        return .ends(offset: first.trailingZeroBitCount / 8, hasEscapes: backslashes & (first &- 1) != 0)
+    }
+
     /// Position (0...7) of the first backslash in `word` (little-endian byte order), or 8 when there is none.
     @inline(__always)
     static func firstBackslash(inWord word: UInt64) -> Int {

@@ -93,47 +93,65 @@ struct JSONTapeParser {
         var index = start
         var escaped = false
         let count = bytes.count
-        while index < count {
+        while true {
+            // Whole words while they hold nothing but text and `\"` pairs; the rest one special at a time.
+            wordScan: while index + 8 <= count {
+                switch JSONByteScanner.classifyStringWord(bytes, at: index) {
+                case .continues(let hasEscapes):
+                    escaped = escaped || hasEscapes
+                    index += 8
+                case .ends(let offset, let hasEscapes):
+                    endString(start: start, closingQuote: index + offset, escaped: escaped || hasEscapes)
+                    return
+                case .needsCare:
+                    break wordScan
+                }
+            }
             index = JSONByteScanner.nextStringSpecial(bytes, from: index)
             guard index < count else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                tokens.append(
-                    JSONToken(
-                        kind: escaped ? .escapedString : .string, start: UInt32(start), end: UInt32(index), count: 0))
-                position = index + 1
+                endString(start: start, closingQuote: index, escaped: escaped)
                 return
             }
-            position = index
-            if byte < 0x20 { throw fail(.invalidString) }
-            // A backslash: validate the escape.
-            escaped = true
-            index += 1
-            guard index < count else {
+            guard byte == UInt8(ascii: "\\") else {
                 position = index
+                throw fail(.invalidString)  // a control character
+            }
+            // A backslash: validate the escape and go on scanning after it.
+            escaped = true
+            let escape = index + 1
+            guard escape < count else {
+                position = escape
                 throw fail(.unexpectedEnd)
             }
-            switch bytes[index] {
+            switch bytes[escape] {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                index += 1
+                index = escape + 1
             case UInt8(ascii: "u"):
-                guard index + 4 < count else {
+                guard escape + 4 < count else {
                     position = count
                     throw fail(.unexpectedEnd)
                 }
-                for offset in 1...4 where JSONStringDecoding.hexValue(bytes[index + offset]) == nil {
-                    position = index
+                for offset in 1...4 where JSONStringDecoding.hexValue(bytes[escape + offset]) == nil {
+                    position = escape
                     throw fail(.invalidString)
                 }
-                index += 5
+                index = escape + 5
             default:
-                position = index
+                position = escape
                 throw fail(.invalidString)
             }
         }
         position = count
         throw fail(.unexpectedEnd)
+    }
+
+    private mutating func endString(start: Int, closingQuote: Int, escaped: Bool) {
+        tokens.append(
+            JSONToken(kind: escaped ? .escapedString : .string, start: UInt32(start), end: UInt32(closingQuote), count: 0))
+        position = closingQuote + 1
     }
 
     private mutating func parseLiteral(

@@ -110,6 +110,30 @@ public struct JSONValue: Sendable {
         }
     }
 
+    /// Whether this is a string that equals `lowercased` when ASCII capitals count as lowercase (header names),
+    /// compared in place. `lowercased` must itself be lowercase.
+    public func isString(equalToLowercasedASCII lowercased: String) -> Bool {
+        let token = self.token
+        guard token.kind == .string else {
+            return token.kind == .escapedString && string.map { Self.lowercasedASCII(Array($0.utf8)) } == Array(lowercased.utf8)
+        }
+        let length = Int(token.end - token.start)
+        guard length == lowercased.utf8.count else { return false }
+        return document.bytes.withUnsafeBufferPointer { source in
+            var offset = Int(token.start)
+            for wanted in lowercased.utf8 {
+                guard Self.lowercasedASCII(source[offset]) == wanted else { return false }
+                offset += 1
+            }
+            return true
+        }
+    }
+
+    @inline(__always)
+    private static func lowercasedASCII(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+
+    private static func lowercasedASCII(_ bytes: [UInt8]) -> [UInt8] { bytes.map(lowercasedASCII) }
+
     /// The bytes a string value stands for (escapes decoded), without making a `String`: for payloads
     /// carried inside JSON, such as an API Gateway event's `body`.
     public var stringBytes: [UInt8]? {
@@ -245,6 +269,30 @@ public struct JSONObjectMembers: Sequence, Sendable {
             let key = JSONValue(document: value.document, index: position).string ?? ""
             let member = JSONValue(document: value.document, index: position + 1)
             position = value.nextSibling(of: position + 1)
+            return (key, member)
+        }
+    }
+
+    /// The same members with each key left as a JSON string value, to be compared in place
+    /// (`isString(_:)`) instead of decoded into a `String`.
+    public var withKeyValues: JSONObjectKeyedMembers { JSONObjectKeyedMembers(members: self) }
+}
+
+/// The members of a JSON object with their keys as `JSONValue`s; see `JSONObjectMembers.withKeyValues`.
+public struct JSONObjectKeyedMembers: Sequence, Sendable {
+    let members: JSONObjectMembers
+
+    public func makeIterator() -> Iterator { Iterator(members: members.makeIterator()) }
+
+    public struct Iterator: IteratorProtocol, Sendable {
+        var members: JSONObjectMembers.Iterator
+
+        public mutating func next() -> (key: JSONValue, value: JSONValue)? {
+            guard members.position < members.end else { return nil }
+            let document = members.value.document
+            let key = JSONValue(document: document, index: members.position)
+            let member = JSONValue(document: document, index: members.position + 1)
+            members.position = members.value.nextSibling(of: members.position + 1)
             return (key, member)
         }
     }

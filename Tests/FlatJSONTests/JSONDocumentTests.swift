@@ -28,6 +28,21 @@ import Testing
         #expect(document.root["k\"ey"]?.string == "a\"b\\c/d\n\té😀\u{FFFD}x")
     }
 
+    @Test func comparesStringsToLowercaseNamesInPlace() throws {
+        let document = try JSONDocument(parsing: #"{"X-Hub-Signature": 1, "x-\u0041b": 2, "n": 3, "": 4}"#)
+        let keys = document.root.members.withKeyValues.map(\.key)
+        #expect(keys.count == 4)
+        #expect(keys[0].isString(equalToLowercasedASCII: "x-hub-signature"))
+        #expect(!keys[0].isString(equalToLowercasedASCII: "x-hub-signatur"))
+        #expect(!keys[0].isString(equalToLowercasedASCII: "x-hub-signaturf"))
+        #expect(keys[1].isString(equalToLowercasedASCII: "x-ab"))  // escaped: decoded first
+        #expect(!keys[1].isString(equalToLowercasedASCII: "x-\\u0041b"))
+        #expect(keys[3].isString(equalToLowercasedASCII: ""))
+        #expect(document.root.members.withKeyValues.map { $0.value.int } == [1, 2, 3, 4])
+        #expect(!(try #require(document.root["n"])).isString(equalToLowercasedASCII: "3"))
+        #expect(Array(try #require(document.root["n"]).members.withKeyValues).isEmpty)
+    }
+
     @Test func lastDuplicateKeyWins() throws {
         #expect(try JSONDocument(parsing: #"{"a": 1, "a": 2}"#).root["a"]?.int == 2)
     }

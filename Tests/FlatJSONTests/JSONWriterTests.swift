@@ -28,4 +28,15 @@ import Testing
         let document = try JSONDocument(parsing: writer.bytes)
         #expect(document.root[tricky]?.string == tricky)
     }
+
+    /// Every byte that needs an escape, at every offset of a string longer than the eight-byte scanning step.
+    @Test(arguments: ["\"", "\\", "\n", "\r", "\t", "\u{00}", "\u{1F}", "\u{7F}"])
+    func escapesAtEveryOffsetRoundTrip(special: String) throws {
+        for offset in 0...20 {
+            let text = String(repeating: "a", count: offset) + special + String(repeating: "é", count: 20 - offset)
+            var writer = JSONWriter()
+            writer.string(text)
+            #expect(try JSONDocument(parsing: writer.bytes).root.string == text, "offset \(offset)")
+        }
+    }
 }

@@ -38,13 +38,14 @@ public struct HTTPHeaders: Sendable {
     public func all(_ name: String) -> [String] {
         let wanted = Self.lowercasedASCII(name)
         var values = entries.compactMap { $0.name == wanted ? $0.value : nil }
+        // Names are compared in the event's bytes: no String for the dozen headers not asked for.
         if let multiValueObject {
-            for (key, list) in multiValueObject.members where Self.lowercasedASCII(key) == wanted {
+            for (key, list) in multiValueObject.members.withKeyValues where key.isString(equalToLowercasedASCII: wanted) {
                 values += list.elements.compactMap(\.string)
             }
         }
         if values.isEmpty, let singleValueObject {
-            for (key, value) in singleValueObject.members where Self.lowercasedASCII(key) == wanted {
+            for (key, value) in singleValueObject.members.withKeyValues where key.isString(equalToLowercasedASCII: wanted) {
                 if let text = value.string { values.append(text) }
             }
         }
