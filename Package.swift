@@ -44,15 +44,19 @@ let package = Package(
         // Executables.
         .executableTarget(
             name: "bootstrap",
-            dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility"],
+            dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup"],
             // Amazon Linux 2023 has glibc 2.34; see Sources/GlibcCompatibility.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random"], .when(platforms: [.linux]))]
         ),
         .target(name: "GlibcCompatibility"),
+        // Argument capture without the static runtime's /proc/self/maps scan (cold start).
+        .target(name: "SwiftRuntimeStartup"),
         // Benchmark only: the runtime loop with a do-nothing handler (see Benchmarks/).
         .executableTarget(
             name: "LambdaRuntimeEcho",
-            dependencies: ["LambdaRuntime", "GlibcCompatibility", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup", .product(name: "Logging", package: "swift-log"),
+            ],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random"], .when(platforms: [.linux]))]
         ),
         .executableTarget(
@@ -87,6 +91,7 @@ let package = Package(
             dependencies: ["FlatJSON", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "SwiftRuntimeStartupTests", dependencies: ["SwiftRuntimeStartup"]),
         .testTarget(
             name: "IntercomFullStoryTests",
             dependencies: [

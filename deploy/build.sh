@@ -30,9 +30,15 @@ if [ "${BOOTSTRAP_PIE:-0}" != 1 ]; then
   flags+=(-Xswiftc -Xclang-linker -Xswiftc -no-pie)
 fi
 
+# SwiftPM does not know the ordering file is an input of the link: relink when it is newer than the binary.
+bin_path="$(swift build -c release --show-bin-path)"
+if [ -f "$bin_path/$product" ] && [ deploy/symbol-order.txt -nt "$bin_path/$product" ]; then
+  rm -f "$bin_path/$product"
+fi
+
 # No $ORIGIN runpath: Lambda finds libraries through LD_LIBRARY_PATH, and each runpath entry costs failed
 # lookups for every library at start-up.
 swift build -c release --static-swift-stdlib --disable-local-rpath --product "$product" "${flags[@]}" >&2
-strip --strip-all -o ".build/lambda/$product" "$(swift build -c release --show-bin-path)/$product"
+strip --strip-all -o ".build/lambda/$product" "$bin_path/$product"
 deploy/check-binary.sh ".build/lambda/$product" >&2
 echo ".build/lambda/$product"
