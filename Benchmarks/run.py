@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""`make bench`: builds the shipped bootstrap, the C floor (an echo runtime on libcurl) and the Swift loop
-with a do-nothing handler, runs each several times under the lean Runtime API server (Benchmarks/runtime-api-bench.c)
+"""`make bench`: builds the shipped bootstrap, the C floor (an echo runtime on libcurl; a second build of it also
+makes a closed conversation's two outbound exchanges, with no work) and the Swift loop with a do-nothing handler, runs each several times under the lean Runtime API server (Benchmarks/runtime-api-bench.c)
 with loopback stand-ins, measures the package, runs the ordo-one handler benchmark, and prints one table
 of medians (with the min-max spread across runs) against the targets.
 """
@@ -34,6 +34,7 @@ def build_bootstrap_and_harness():
 def build():
     bootstrap = build_bootstrap_and_harness()
     run(["gcc", "-O2", "-o", f"{BENCH}/echo-runtime", "Benchmarks/echo-runtime.c", "-lcurl"])
+    run(["gcc", "-O2", "-DFORWARD", "-o", f"{BENCH}/echo-runtime-forward", "Benchmarks/echo-runtime.c", "-lcurl"])
     echo = run(["deploy/build.sh", "LambdaRuntimeEcho"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
     run(["cp", echo, f"{BENCH}/swift-echo"])
     return bootstrap
@@ -76,9 +77,10 @@ def summary(samples):
 
 def main():
     bootstrap = build()
-    results = {"bootstrap": [], "floor": [], "swift-echo": []}
+    results = {"bootstrap": [], "floor": [], "floor-forward": [], "swift-echo": []}
     for _ in range(RUNS):  # interleaved, so a noisy moment hits every runtime alike
         results["floor"].append(measure(f"{BENCH}/echo-runtime", [PING]))
+        results["floor-forward"].append(measure(f"{BENCH}/echo-runtime-forward", [CLOSED]))
         results["swift-echo"].append(measure(f"{BENCH}/swift-echo", [PING]))
         results["bootstrap"].append(measure(bootstrap, [PING, CLOSED]))
     zip_bytes, binary_bytes = package_sizes()
@@ -118,7 +120,8 @@ def main():
         ("warm ping invocation p50 / p99", "%s / %s" % (spread(ping, us), us(ping99[0])),
          "floor %s" % spread(floor_ping, us), "≤ 1.5× floor", ping[0] <= 1.5 * floor_ping[0]),
         ("warm closed invocation p50 / p99 (lookup + delivery)", "%s / %s" % (spread(closed, us), us(closed99[0])),
-         "floor ping %s" % us(floor_ping[0]), "≤ 3× floor ping", closed[0] <= 3 * floor_ping[0]),
+         "floor ping %s; C, same 4 exchanges %s" % (us(floor_ping[0]), us(metric("floor-forward", "p50_us", 0)[0])),
+         "≤ 3× floor ping", closed[0] <= 3 * floor_ping[0]),
         ("warm throughput (ping / closed)", "%.0f / %.0f per s" % (
             statistics.median(r["warm"][0]["per_second"] for r in results["bootstrap"]),
             statistics.median(r["warm"][1]["per_second"] for r in results["bootstrap"])),

@@ -67,9 +67,11 @@ enum JSONByteScanner {
         // The cheap masks are zero exactly when no byte is special: most words stop here.
         let quoteTest = word ^ (ones &* 0x22)
         let backslashTest = word ^ (ones &* 0x5C)
-        if zeroBytes(quoteTest) | zeroBytes(backslashTest) | bytesBelow(word, 0x20) == 0 {
-            return .continues(hasEscapes: false)
-        }
+        let anySpecial = zeroBytes(quoteTest) | zeroBytes(backslashTest) | bytesBelow(word, 0x20)
+        if anySpecial == 0 { return .continues(hasEscapes: false) }
+        // The lowest mark is exact. When it is a quote, the string simply ends there (most keys and values).
+        let firstSpecial = anySpecial.trailingZeroBitCount / 8
+        if (word >> UInt64(firstSpecial * 8)) & 0xFF == 0x22 { return .ends(offset: firstSpecial, hasEscapes: false) }
         let quotes = exactZeroBytes(quoteTest)
         let backslashes = exactZeroBytes(backslashTest)
         // The byte after each backslash (one byte up: little-endian) must be a quote in this same word.

@@ -83,20 +83,34 @@ public struct LambdaLogHandler: LogHandler {
         writer.member("timestamp", Self.timestamp())
         writer.member("level", Self.lambdaName(level))
         writer.member("message", message)
-        if let requestID = fields["requestId"] { writer.member("requestId", "\(requestID)") }
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) where key != "requestId" {
-            writer.member(key, "\(value)")
+        if let requestID = fields["requestId"] { writer.member("requestId", Self.text(requestID)) }
+        for (key, value) in Self.sorted(fields) where key != "requestId" {
+            writer.member(key, Self.text(value))
         }
         writer.endObject()
-        return writer.bytes + [0x0A]
+        var line = writer.bytes
+        writer = JSONWriter()  // `line` is now the only reference: the newline is appended in place
+        line.append(0x0A)
+        return line
+    }
+
+    /// Keys in order, so that lines are stable and easy to read.
+    private static func sorted(_ fields: Logger.Metadata) -> [(key: String, value: Logger.MetadataValue)] {
+        fields.sorted { $0.key < $1.key }
+    }
+
+    /// A string value as it is; others as swift-log prints them.
+    private static func text(_ value: Logger.MetadataValue) -> String {
+        if case .string(let text) = value { return text }
+        return "\(value)"
     }
 
     private func textLine(level: Logger.Level, message: String, fields: Logger.Metadata) -> [UInt8] {
         var line = "\(Self.timestamp()) \(Self.lambdaName(level)) "
         if let requestID = fields["requestId"] { line += "\(requestID) " }
         line += message.replacingNewlines()
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) where key != "requestId" {
-            line += " \(key)=\("\(value)".replacingNewlines())"
+        for (key, value) in Self.sorted(fields) where key != "requestId" {
+            line += " \(key)=\(Self.text(value).replacingNewlines())"
         }
         return Array(line.utf8) + [0x0A]
     }

@@ -76,6 +76,14 @@ import Testing
         #expect(property(closed, "teammate_name") == .string("Ann"))
     }
 
+    @Test func timestampsBeyondFourDigitYearsAreLeftOut() throws {
+        for createdAt in ["253402300800", "1000000000000000", #""99999999999999""#, "-5"] {
+            let body = #"{"type":"notification_event","id":"n","topic":"conversation.admin.closed","created_at":\#(createdAt),"data":{"item":{"type":"conversation","id":"1"}}}"#
+            let draft = try #require(handler.handle(event: Fixtures.restEvent(body: Array(body.utf8))).decision.draft)
+            #expect(draft.event(contactSessionAttribute: nil).timestamp == nil, "created_at \(createdAt)")
+        }
+    }
+
     @Test func ratingMayArriveInManyShapes() throws {
         for rating in ["null", "{}", #"{"rating":null,"remark":null}"#, #"{"rating":"five"}"#] {
             let body = #"{"type":"notification_event","id":"n","topic":"conversation.rating.added","data":{"item":{"type":"conversation","id":"1","conversation_rating":\#(rating)}}}"#
@@ -88,6 +96,9 @@ import Testing
         #expect(ISO8601.format(unixSeconds: 0) == "1970-01-01T00:00:00Z")
         #expect(ISO8601.format(unixSeconds: 1_768_035_600) == "2026-01-10T09:00:00Z")
         #expect(ISO8601.format(unixSeconds: 951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(ISO8601.format(unixSeconds: 1_768_035_600, milliseconds: 7) == "2026-01-10T09:00:00.007Z")
+        #expect(ISO8601.format(unixSeconds: 1_768_035_659, milliseconds: 999) == "2026-01-10T09:00:59.999Z")
+        #expect(ISO8601.format(unixSeconds: ISO8601.latestFourDigitYearSecond) == "9999-12-31T23:59:59Z")
         #expect(ISO8601.parse("2026-01-10T07:56:29.000Z") == 1_768_031_789)
         #expect(ISO8601.parse("2026-01-10T04:22:28.240+00:00") == 1_768_018_948)
         #expect(ISO8601.parse("2026-01-10T06:22:28+02:00") == 1_768_018_948)

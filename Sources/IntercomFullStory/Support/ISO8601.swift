@@ -1,15 +1,41 @@
 /// ISO 8601 / RFC 3339 conversions for UTC instants, done with civil-date arithmetic (no time zone database,
 /// no Foundation).
 public enum ISO8601 {
-    /// `2026-01-10T07:56:29Z`; with `milliseconds`, `2026-01-10T07:56:29.123Z`.
+    /// 9999-12-31T23:59:59Z, the last instant with a four-digit year.
+    public static let latestFourDigitYearSecond = 253_402_300_799
+
+    /// `2026-01-10T07:56:29Z`; with `milliseconds`, `2026-01-10T07:56:29.123Z`. Meant for years 0...9999
+    /// (callers check); outside them each field is clamped rather than widened.
     public static func format(unixSeconds: Int, milliseconds: Int? = nil) -> String {
         let days = unixSeconds >= 0 ? unixSeconds / 86_400 : (unixSeconds - 86_399) / 86_400
         let secondsOfDay = unixSeconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(secondsOfDay / 3600, 2) + ":" + pad(secondsOfDay % 3600 / 60, 2) + ":" + pad(secondsOfDay % 60, 2)
-        if let milliseconds { text += "." + pad(milliseconds, 3) }
-        return text + "Z"
+        let length = milliseconds == nil ? 20 : 24
+        // Written digit by digit into the String's own storage: this runs for every event and log line.
+        return String(unsafeUninitializedCapacity: length) { text in
+            var index = 0
+            func digits(_ value: Int, _ count: Int) {
+                var value = min(max(value, 0), count == 4 ? 9999 : count == 3 ? 999 : 99)
+                for position in stride(from: index + count - 1, through: index, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                index += count
+            }
+            func separator(_ byte: Unicode.Scalar) {
+                text[index] = UInt8(ascii: byte)
+                index += 1
+            }
+            digits(year, 4); separator("-"); digits(month, 2); separator("-"); digits(day, 2); separator("T")
+            digits(secondsOfDay / 3600, 2); separator(":"); digits(secondsOfDay % 3600 / 60, 2); separator(":")
+            digits(secondsOfDay % 60, 2)
+            if let milliseconds {
+                separator(".")
+                digits(milliseconds, 3)
+            }
+            separator("Z")
+            return index
+        }
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)` to Unix seconds (fraction dropped).
@@ -78,8 +104,4 @@ public enum ISO8601 {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
 }
