@@ -148,6 +148,7 @@ struct JSONTapeParser {
         throw fail(.unexpectedEnd)
     }
 
+    @inline(__always)
     private mutating func endString(start: Int, closingQuote: Int, escaped: Bool) {
         tokens.append(
             JSONToken(kind: escaped ? .escapedString : .string, start: UInt32(start), end: UInt32(closingQuote), count: 0))
