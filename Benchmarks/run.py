@@ -7,6 +7,7 @@ min-max spread across runs) against the targets.
 """
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -92,6 +93,8 @@ def main():
     results = {"bootstrap": [], "floor": [], "floor-forward": [], "swift-echo": []}
     cold_starts = {"bootstrap": [], "floor": [], "swift-echo": []}
     one_cpu = {"bootstrap": [], "floor": [], "floor-forward": []}
+    cold_over_floor = []
+    shuffler = random.Random(5)
     binaries = {"bootstrap": bootstrap, "floor": f"{BENCH}/echo-runtime", "swift-echo": f"{BENCH}/swift-echo"}
     for _ in range(RUNS):  # interleaved, so a noisy moment hits every runtime alike
         results["floor"].append(measure(f"{BENCH}/echo-runtime", [PING]))
@@ -102,8 +105,14 @@ def main():
         one_cpu["floor-forward"].append(measure(f"{BENCH}/echo-runtime-forward", [CLOSED], one_cpu=True))
         one_cpu["bootstrap"].append(measure(bootstrap, [CLOSED], one_cpu=True))
         for _ in range(COLD_SPAWNS):
-            for name, binary in binaries.items():
-                cold_starts[name].append(cold_start(binary))
+            # Back to back, in a shuffled order, so that each round's difference to the floor is measured under
+            # the same conditions; the machine's slow phases then cancel out of the paired differences.
+            order = list(binaries)
+            shuffler.shuffle(order)
+            round_starts = {name: cold_start(binaries[name]) for name in order}
+            for name, value in round_starts.items():
+                cold_starts[name].append(value)
+            cold_over_floor.append(round_starts["bootstrap"] - round_starts["floor"])
     for name, rows in results.items():
         cold_starts.setdefault(name, []).extend(row["cold_start_us"] for row in rows)
     zip_bytes, binary_bytes = package_sizes()
@@ -138,8 +147,9 @@ def main():
         return "%s (%s–%s)" % (unit(values[0]), unit(values[1]), unit(values[2]))
 
     rows = [
-        ("spawn to first GET /next", spread(cold, ms), "floor %s" % spread(floor_cold, ms),
-         "≤ floor + 1 ms", cold[0] <= floor_cold[0] + 1000),
+        ("spawn to first GET /next", spread(cold, ms), "floor %s" % spread(floor_cold, ms), "", None),
+        ("  the same, minus the floor spawned beside it", spread(summary(cold_over_floor), ms), "",
+         "≤ floor + 1 ms", statistics.median(cold_over_floor) <= 1000),
         ("first invocation (ping) after cold start", spread(first, us), "warm ping p50 %s" % us(ping[0]),
          "≤ warm + 2 ms", first[0] <= ping[0] + 2000),
         ("warm ping invocation p50 / p99", "%s / %s" % (spread(ping, us), us(ping99[0])),
@@ -174,7 +184,8 @@ def main():
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print("\n".join(lines))
     with open(os.path.join(BENCH, "results.json"), "w") as out:
-        json.dump({"runs": results, "cold_starts": cold_starts, "one_cpu": one_cpu, "zip_bytes": zip_bytes, "binary_bytes": binary_bytes,
+        json.dump({"runs": results, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor,
+                   "one_cpu": one_cpu, "zip_bytes": zip_bytes, "binary_bytes": binary_bytes,
                    "handler": handlers}, out)
 
 
