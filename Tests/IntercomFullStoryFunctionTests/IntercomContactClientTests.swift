@@ -30,8 +30,8 @@ import Testing
     }
 
     @Test func contactIDsAreEncodedInThePath() throws {
-        let (_, requests) = try lookUp(.json(200, "{}"), contactID: "a/../b c")
-        #expect(requests.first?.uri == "/contacts/a%2F..%2Fb%20c")
+        let (_, requests) = try lookUp(.json(200, "{}"), contactID: "a/../b c~é")
+        #expect(requests.first?.uri == "/contacts/a%2F..%2Fb%20c~%C3%A9")
     }
 
     @Test(arguments: [404, 429, 500])

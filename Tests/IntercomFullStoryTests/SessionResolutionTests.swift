@@ -6,6 +6,7 @@ import Testing
     @Test(arguments: [
         ("406214335320288249:3829143070270885557", "406214335320288249:3829143070270885557"),
         ("  123:456 ", "123:456"),
+        ("\r\n123:456\t\r\n", "123:456"),
         ("3e2bf53f-2ca0-4e05-9fa3-29c9276febf9:cef16b56-44b2-4535-b923-d955b1a50eb5", "3e2bf53f-2ca0-4e05-9fa3-29c9276febf9:cef16b56-44b2-4535-b923-d955b1a50eb5"),
         ("https://app.fullstory.com/ui/o-1K942V-na1/session/5629499534213120%3A6392134624958464", "5629499534213120:6392134624958464"),
         ("https://app.eu1.fullstory.com/ui/o-X-eu1/session/1%3a2?foo=bar", "1:2"),
@@ -37,6 +38,11 @@ import Testing
 
     @Test func externalIDFallsBackToMostRecentSession() {
         #expect(SessionResolver.resolve(conversationAttribute: nil, contactAttribute: "Unknown", externalID: "u1") == .mostRecentSessionOfUser(uid: "u1"))
+    }
+
+    @Test func externalIDsAreTrimmedOfASCIISpaceOnly() {
+        #expect(SessionResolver.resolve(conversationAttribute: nil, contactAttribute: nil, externalID: "\r\n ü-ser é\t") == .mostRecentSessionOfUser(uid: "ü-ser é"))
+        #expect(SessionResolver.resolve(conversationAttribute: nil, contactAttribute: nil, externalID: "\u{00A0}u\u{00A0}") == .mostRecentSessionOfUser(uid: "\u{00A0}u\u{00A0}"))
     }
 
     @Test func withNothingTheEventIsUnlinked() {

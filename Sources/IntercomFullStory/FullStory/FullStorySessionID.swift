@@ -27,11 +27,12 @@ public struct FullStorySessionID: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func validated(_ text: String) -> String? {
-        let halves = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard halves.count == 2, text.utf8.count <= 256 else { return nil }
-        for half in halves {
-            guard !half.isEmpty, half.utf8.allSatisfy(isIdentifierByte) else { return nil }
-        }
+        let utf8 = text.utf8
+        guard utf8.count <= 256, let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        let device = utf8[..<colon]
+        let session = utf8[utf8.index(after: colon)...]  // a second colon is not an identifier byte
+        guard !device.isEmpty, !session.isEmpty, device.allSatisfy(isIdentifierByte), session.allSatisfy(isIdentifierByte)
+        else { return nil }
         return text
     }
 
@@ -59,11 +60,13 @@ public struct FullStorySessionID: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension String {
+    /// Without leading and trailing spaces, tabs and line ends; compared as bytes, so no grapheme breaking.
     func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let utf8 = self.utf8
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        if first == utf8.startIndex, utf8.index(after: last) == utf8.endIndex { return self }
+        return String(decoding: utf8[first...last], as: UTF8.self)
     }
 }
