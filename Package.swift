@@ -46,7 +46,7 @@ let package = Package(
             name: "bootstrap",
             dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup"],
             // Amazon Linux 2023 has glibc 2.34; see Sources/GlibcCompatibility.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random"], .when(platforms: [.linux]))]
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random", "-Xlinker", "--wrap=_dl_find_object"], .when(platforms: [.linux]))]
         ),
         .target(name: "GlibcCompatibility"),
         // Argument capture without the static runtime's /proc/self/maps scan (cold start).
@@ -57,7 +57,7 @@ let package = Package(
             dependencies: [
                 "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup", .product(name: "Logging", package: "swift-log"),
             ],
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random"], .when(platforms: [.linux]))]
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random", "-Xlinker", "--wrap=_dl_find_object"], .when(platforms: [.linux]))]
         ),
         .executableTarget(
             name: "IntercomFullStoryCLI",
@@ -92,6 +92,8 @@ let package = Package(
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "SwiftRuntimeStartupTests", dependencies: ["SwiftRuntimeStartup"]),
+        .target(name: "GlibcCompatibilityCheck", dependencies: ["GlibcCompatibility"], path: "Tests/GlibcCompatibilityCheck"),
+        .testTarget(name: "GlibcCompatibilityTests", dependencies: ["GlibcCompatibility", "GlibcCompatibilityCheck"]),
         .testTarget(
             name: "IntercomFullStoryTests",
             dependencies: [

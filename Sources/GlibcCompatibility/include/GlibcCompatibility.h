@@ -4,4 +4,6 @@
 #include <stdint.h>
 float __wrap_hypotf(float x, float y);
 uint32_t __wrap_arc4random(void);
+struct dl_find_object;
+int __wrap__dl_find_object(void *address, struct dl_find_object *result);
 #endif
