@@ -96,7 +96,9 @@ def main():
     cold_over_floor = []
     shuffler = random.Random(5)
     binaries = {"bootstrap": bootstrap, "floor": f"{BENCH}/echo-runtime", "swift-echo": f"{BENCH}/swift-echo"}
+    handlers = []
     for _ in range(RUNS):  # interleaved, so a noisy moment hits every runtime alike
+        handlers.append(handler_cost())  # one ordo-one run of up to 20,000 iterations
         results["floor"].append(measure(f"{BENCH}/echo-runtime", [PING]))
         results["floor-forward"].append(measure(f"{BENCH}/echo-runtime-forward", [CLOSED]))
         results["swift-echo"].append(measure(f"{BENCH}/swift-echo", [PING]))
@@ -116,7 +118,6 @@ def main():
     for name, rows in results.items():
         cold_starts.setdefault(name, []).extend(row["cold_start_us"] for row in rows)
     zip_bytes, binary_bytes = package_sizes()
-    handlers = [handler_cost() for _ in range(RUNS)]  # each an ordo-one run of up to 20,000 iterations
     handler_time = summary([h["wall_us"] for h in handlers])
     handler_mallocs = statistics.median(h["mallocs"] for h in handlers)
 
