@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "IntercomFullStory", targets: ["IntercomFullStory"]),
         .executable(name: "intercom-fullstory", targets: ["IntercomFullStoryCLI"]),
         .executable(name: "bootstrap", targets: ["bootstrap"]),
+        // For the benchmark package, which reads its sample event with it.
+        .library(name: "FileContents", targets: ["FileContents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,6 +51,8 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random", "-Xlinker", "--wrap=_dl_find_object"], .when(platforms: [.linux]))]
         ),
         .target(name: "GlibcCompatibility"),
+        // Reading whole files without Foundation (CLI, tests, fuzz drivers, benchmark).
+        .target(name: "FileContents"),
         // Argument capture without the static runtime's /proc/self/maps scan (cold start).
         .target(name: "SwiftRuntimeStartup"),
         // Benchmark only: the runtime loop with a do-nothing handler (see Benchmarks/).
@@ -62,6 +66,7 @@ let package = Package(
         .executableTarget(
             name: "IntercomFullStoryCLI",
             dependencies: [
+                "FileContents",
                 "IntercomFullStory",
                 "IntercomFullStoryFunction",
                 "LambdaRuntime",
@@ -71,7 +76,9 @@ let package = Package(
         ),
 
         // Fuzzing (make fuzz): libFuzzer targets over the core, and the checks they share with the tests.
-        .target(name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "FlatJSON"], path: "Tests/Fuzz/WebhookFuzzing"),
+        .target(
+            name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "FlatJSON", "FileContents"],
+            path: "Tests/Fuzz/WebhookFuzzing"),
         .executableTarget(name: "fuzz-webhook-event", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzWebhookEvent"),
         .executableTarget(name: "fuzz-signed-body", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzSignedBody"),
 
@@ -79,6 +86,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "FileContents",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

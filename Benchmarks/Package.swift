@@ -20,6 +20,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "IntercomFullStory", package: root),
+                .product(name: "FileContents", package: root),
             ],
             path: "Benchmarks/HandlerCost",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

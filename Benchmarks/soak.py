@@ -14,10 +14,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import build_bootstrap_and_harness  # noqa: E402
+from run import BENCH, ROOT, build_bootstrap_and_harness  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, ".build", "bench")
 SWAGGER = os.path.join(ROOT, "..", "shared", "reference", "fullstory-events.swagger.json")
 COUNT = int(os.environ.get("SOAK_INVOCATIONS", "10000"))
 WARM_UP = 1000

@@ -8,7 +8,7 @@ import Musl
 public enum CABundle {
     public static let candidates = ["/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/certs/ca-certificates.crt"]
 
-    public static func locate(environment: (String) -> String? = { getenv($0).map { String(cString: $0) } }) -> String? {
+    public static func locate(environment: (String) -> String?) -> String? {
         if let configured = environment("SSL_CERT_FILE"), !configured.isEmpty { return configured }
         return candidates.first { access($0, R_OK) == 0 }
     }

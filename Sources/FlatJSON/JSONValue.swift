@@ -265,8 +265,13 @@ public struct JSONObjectMembers: Sequence, Sendable {
         let end: Int
 
         public mutating func next() -> (key: String, value: JSONValue)? {
+            nextMember().map { ($0.key.string ?? "", $0.value) }
+        }
+
+        /// The next member with its key still a JSON string value.
+        mutating func nextMember() -> (key: JSONValue, value: JSONValue)? {
             guard position < end else { return nil }
-            let key = JSONValue(document: value.document, index: position).string ?? ""
+            let key = JSONValue(document: value.document, index: position)
             let member = JSONValue(document: value.document, index: position + 1)
             position = value.nextSibling(of: position + 1)
             return (key, member)
@@ -287,13 +292,6 @@ public struct JSONObjectKeyedMembers: Sequence, Sendable {
     public struct Iterator: IteratorProtocol, Sendable {
         var members: JSONObjectMembers.Iterator
 
-        public mutating func next() -> (key: JSONValue, value: JSONValue)? {
-            guard members.position < members.end else { return nil }
-            let document = members.value.document
-            let key = JSONValue(document: document, index: members.position)
-            let member = JSONValue(document: document, index: members.position + 1)
-            members.position = members.value.nextSibling(of: members.position + 1)
-            return (key, member)
-        }
+        public mutating func next() -> (key: JSONValue, value: JSONValue)? { members.nextMember() }
     }
 }

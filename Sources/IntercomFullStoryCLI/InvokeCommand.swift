@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileContents
 import FlatJSON
 import IntercomFullStory
 import IntercomFullStoryFunction
@@ -24,7 +25,7 @@ struct InvokeCommand: ParsableCommand {
     var dryRun = false
 
     func run() throws {
-        let eventBytes = try FileIO.read(event)
+        let eventBytes = try FileContents.read(event)
         if dryRun {
             FileIO.writeStandardOutput(try dryRunReport(eventBytes).json())
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileContents
 import FlatJSON
 import IntercomFullStory
 import IntercomFullStoryFunction
@@ -33,7 +34,7 @@ struct SignCommand: ParsableCommand {
     var secretVariable: String = "INTERCOM_CLIENT_SECRET"
 
     func run() throws {
-        let bodyBytes = try body.map(FileIO.read) ?? []
+        let bodyBytes = try body.map(FileContents.read) ?? []
         var headers: [(String, String)] = [
             ("Accept", "application/json"), ("User-Agent", "intercom-parrot-service-client/1.0"),
         ]

@@ -36,6 +36,7 @@ public final class FullStoryClient {
 
     public func deliver(_ event: FullStoryEvent, budget: DeliveryBudget, logger: Logger) -> Report {
         var current = event
+        var body = event.body()  // retries send the same bytes; only the unlinked variant has its own
         var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"), attempts: 0, sent: [])
         var sentUnlinked = false
         attempts: while report.attempts < Self.maximumAttempts {
@@ -53,7 +54,7 @@ public final class FullStoryClient {
                             ("Authorization", authorization), ("Content-Type", "application/json"),
                             ("Accept", "application/json"), ("Idempotency-Key", current.idempotencyKey),
                         ],
-                        body: current.body(), connectTimeoutMilliseconds: min(timeout, 1000),
+                        body: body, connectTimeoutMilliseconds: min(timeout, 1000),
                         totalTimeoutMilliseconds: timeout, maximumResponseSize: 64 * 1024))
                 report.lastStatus = response.status
                 reply = FullStoryReply.classify(
@@ -74,6 +75,7 @@ public final class FullStoryClient {
                 logger.warning("FullStory session is full; sending the event without it", metadata: ["idempotencyKey": "\(current.idempotencyKey)"])
                 sentUnlinked = true
                 current = current.unlinked()
+                body = current.body()
             case .sessionFull:
                 report.outcome = .rejected(status: 400, code: "session_page_limit_exceeded")
                 return report

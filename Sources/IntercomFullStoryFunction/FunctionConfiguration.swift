@@ -1,3 +1,4 @@
+import CurlHTTP
 import IntercomFullStory
 
 /// The function's settings, read from the environment and checked once at start-up.
@@ -10,6 +11,9 @@ public struct FunctionConfiguration: Sendable {
     public var intercomAccessToken: String?
     public var intercomAPIURL: String
     public var webhook: WebhookConfiguration
+    /// The CA bundle for HTTPS to FullStory and Intercom (`SSL_CERT_FILE`, else the system's); `nil` leaves the
+    /// choice to libcurl.
+    public var caBundlePath: String?
     /// `INTERCOM_ALLOW_UNSIGNED=true`: signatures are not checked (local testing only).
     public var acceptsUnsignedRequests: Bool {
         if case .acceptUnsigned = webhook.signature { true } else { false }
@@ -20,7 +24,7 @@ public struct FunctionConfiguration: Sendable {
     public init(environment: (String) -> String?) throws(ConfigurationError) {
         func value(_ name: String) -> String? {
             guard let raw = environment(name) else { return nil }
-            let trimmed = raw.trimmingWhitespace()
+            let trimmed = raw.trimmingASCIIWhitespace()
             return trimmed.isEmpty ? nil : trimmed
         }
         guard let key = value("FULLSTORY_API_KEY") else {
@@ -61,7 +65,7 @@ public struct FunctionConfiguration: Sendable {
         let attribute = value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
         var topics: Set<String> = []
         for topic in (value("FULLSTORY_EVENT_TOPICS") ?? "").split(separator: ",") {
-            let name = String(topic).trimmingWhitespace()
+            let name = String(topic).trimmingASCIIWhitespace()
             guard !name.isEmpty else { continue }
             guard TopicTable.route(for: name) != nil else {
                 throw ConfigurationError(
@@ -73,6 +77,7 @@ public struct FunctionConfiguration: Sendable {
         webhook = WebhookConfiguration(
             signature: signature, sessionAttribute: attribute, extraTopics: topics,
             inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL))
+        caBundlePath = CABundle.locate(environment: environment)
     }
 
     public init(environment: [String: String]) throws(ConfigurationError) {
@@ -104,13 +109,6 @@ public struct FunctionConfiguration: Sendable {
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text.removeFirst() }
-        while let last = text.last, last.isWhitespace { text.removeLast() }
-        return String(text)
-    }
-
     /// Printable ASCII without spaces: safe to put in a header or URL as is.
     var isHeaderSafe: Bool { utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
 }

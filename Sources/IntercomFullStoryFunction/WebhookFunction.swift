@@ -24,7 +24,7 @@ public final class WebhookFunction: LambdaHandler {
         self.configuration = configuration
         self.logger = logger
         core = WebhookHandler(configuration: configuration.webhook)
-        let caBundle = CABundle.locate()
+        let caBundle = configuration.caBundlePath
         fullStory = FullStoryClient(
             baseURL: configuration.fullStoryAPIURL, apiKey: configuration.fullStoryAPIKey,
             http: try HTTPClient(options: .init(caBundlePath: caBundle, userAgent: Self.userAgent)))

@@ -1,3 +1,4 @@
+import CurlHTTP
 import IntercomFullStory
 import IntercomFullStoryFunction
 import Testing
@@ -22,6 +23,23 @@ import Testing
         #expect(configuration.webhook.sessionAttribute == "fs_session_id")
         #expect(configuration.webhook.extraTopics.isEmpty)
         #expect(!configuration.acceptsUnsignedRequests)
+    }
+
+    @Test func caBundleComesFromTheSameEnvironment() throws {
+        var environment = Self.minimal
+        environment["SSL_CERT_FILE"] = "/opt/certs/bundle.pem"
+        #expect(try FunctionConfiguration(environment: environment).caBundlePath == "/opt/certs/bundle.pem")
+        let fallback = try FunctionConfiguration(environment: Self.minimal).caBundlePath
+        #expect(fallback == nil || fallback.map(CABundle.candidates.contains) == true)
+    }
+
+    @Test func valuesAreTrimmedOfSpacesAndLineEnds() throws {
+        var environment = Self.minimal
+        environment["FULLSTORY_API_KEY"] = " \tna1.key-value\r\n"
+        environment["FULLSTORY_EVENT_TOPICS"] = " conversation.admin.replied ,\n"
+        let configuration = try FunctionConfiguration(environment: environment)
+        #expect(configuration.fullStoryAPIKey == "na1.key-value")
+        #expect(configuration.webhook.extraTopics == ["conversation.admin.replied"])
     }
 
     @Test func everyVariable() throws {

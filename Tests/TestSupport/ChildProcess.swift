@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FileContents
 
 /// A child process started with `posix_spawn`, its standard output and error going to one file.
 public final class ChildProcess: Sendable {
@@ -63,17 +64,7 @@ public final class ChildProcess: Sendable {
 public func readFile(_ path: String) -> String { String(decoding: readBytes(path), as: UTF8.self) }
 
 /// The bytes of a file; empty when it cannot be read.
-public func readBytes(_ path: String) -> [UInt8] {
-    guard let file = fopen(path, "rb") else { return [] }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        bytes.append(contentsOf: chunk[0..<count])
-        if count < chunk.count { return bytes }
-    }
-}
+public func readBytes(_ path: String) -> [UInt8] { (try? FileContents.read(path)) ?? [] }
 
 /// A free TCP port on 127.0.0.1, chosen by the kernel (bind to port 0, read it back, close).
 public func freeLoopbackPort() -> Int {

@@ -1,9 +1,6 @@
 import Benchmark
+import FileContents
 import IntercomFullStory
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// CPU time and allocations of the pure core for one realistic closed-conversation webhook: decode the API
 /// Gateway event, verify the signature, parse the notification, map it, and encode the FullStory request.
@@ -43,15 +40,7 @@ let benchmarks: @Sendable () -> Void = {
 /// Reads a file of the repository (benchmarks run from Benchmarks/).
 func readEvent(_ path: String) -> [UInt8] {
     for candidate in ["../" + path, path] {
-        guard let file = fopen(candidate, "rb") else { continue }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            bytes.append(contentsOf: chunk[0..<count])
-            if count < chunk.count { return bytes }
-        }
+        if let bytes = try? FileContents.read(candidate) { return bytes }
     }
     fatalError("cannot read \(path): run from the repository or Benchmarks/")
 }

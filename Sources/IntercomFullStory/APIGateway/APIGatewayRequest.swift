@@ -18,7 +18,7 @@ public struct APIGatewayRequest: Sendable {
     /// API Gateway's request id (`requestContext.requestId`), for logs.
     public var requestID: String?
 
-    public init(
+    init(
         payloadVersion: PayloadVersion, method: String, path: String, headers: HTTPHeaders, body: [UInt8],
         requestID: String?
     ) {

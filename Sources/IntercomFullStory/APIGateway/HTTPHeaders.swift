@@ -4,26 +4,14 @@ import FlatJSON
 /// Headers from an API Gateway event stay in the event's JSON until one is asked for: a webhook reads one
 /// header of the dozen it carries, so nothing is copied up front.
 public struct HTTPHeaders: Sendable {
-    /// Added one by one: names lowercased, in arrival order.
-    private var entries: [(name: String, value: String)] = []
-    /// From an event: `multiValueHeaders` (name → [values]) and `headers` (name → value).
-    private var multiValueObject: JSONValue?
-    private var singleValueObject: JSONValue?
-
-    public init() {}
-
-    public init(_ pairs: [(String, String)]) {
-        for (name, value) in pairs { add(name: name, value: value) }
-    }
+    /// From the event: `multiValueHeaders` (name → [values]) and `headers` (name → value).
+    private let multiValueObject: JSONValue?
+    private let singleValueObject: JSONValue?
 
     /// Headers as API Gateway delivers them; where both objects name a header, the multi-value one wins.
     init(multiValueHeaders: JSONValue?, headers: JSONValue?) {
         multiValueObject = multiValueHeaders.flatMap { $0.kind == .object ? $0 : nil }
         singleValueObject = headers.flatMap { $0.kind == .object ? $0 : nil }
-    }
-
-    public mutating func add(name: String, value: String) {
-        entries.append((Self.lowercasedASCII(name), value))
     }
 
     /// The one value of `name`; `nil` when absent. Several different values count as absent too, since we
@@ -37,7 +25,7 @@ public struct HTTPHeaders: Sendable {
     /// Every value of `name`, in arrival order.
     public func all(_ name: String) -> [String] {
         let wanted = Self.lowercasedASCII(name)
-        var values = entries.compactMap { $0.name == wanted ? $0.value : nil }
+        var values: [String] = []
         // Names are compared in the event's bytes: no String for the dozen headers not asked for.
         if let multiValueObject {
             for (key, list) in multiValueObject.members.withKeyValues where key.isString(equalToLowercasedASCII: wanted) {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import FileContents
 
 #if FUZZING
 // libFuzzer's own driver (deploy/fuzz.sh builds with -sanitize=fuzzer,address -DFUZZING).
@@ -24,22 +25,15 @@ public enum FuzzDriver {
         exit(LLVMFuzzerRunDriver(&argc, &argv, testOneInput))
         #else
         for path in CommandLine.arguments.dropFirst() {
-            replay(readBytes(path))
+            do {
+                replay(try FileContents.read(path))
+            } catch {
+                print("\(error)")
+                exit(1)
+            }
             print("ok \(path)")
         }
         exit(0)
         #endif
-    }
-
-    static func readBytes(_ path: String) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { return [] }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, file)
-            bytes += chunk[0..<count]
-            if count < chunk.count { return bytes }
-        }
     }
 }
