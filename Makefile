@@ -1,5 +1,5 @@
 # Thin list of targets; the scripts behind them live in deploy/.
-.PHONY: local invoke test requirements emulator build package bench soak fuzz symbol-order events dry-run build-IntercomFullStoryFunction
+.PHONY: local invoke test requirements emulator moto build package bench soak fuzz symbol-order events dry-run build-IntercomFullStoryFunction
 
 # Run every sample event in events/ through the real bootstrap under the Lambda emulator, with a local
 # FullStory stand-in, and print a table.
@@ -10,8 +10,9 @@ local: requirements
 invoke:
 	SHOW_LOGS=1 deploy/local.sh $(EVENT)
 
-# Run the test suite (unit, runtime loop, and end to end under the Lambda Runtime Interface Emulator).
-test: requirements emulator
+# Run the test suite (unit, runtime loop, and end to end under the Lambda Runtime Interface Emulator, with
+# moto's server as SQS).
+test: requirements emulator moto
 	swift build --product bootstrap
 	swift test
 
@@ -22,6 +23,10 @@ requirements:
 # The AWS Lambda Runtime Interface Emulator, from the aws-sam-cli wheel on PyPI, at .build/aws-lambda-rie.
 emulator:
 	deploy/fetch-emulator.sh
+
+# moto's server (PyPI moto[server]) as a local SQS with signature checks, in .build/moto-venv.
+moto:
+	deploy/fetch-moto.sh >/dev/null
 
 # Release build of bootstrap (static Swift stdlib, stripped, checked for Amazon Linux 2023).
 build:

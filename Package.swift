@@ -31,6 +31,9 @@ let package = Package(
             dependencies: ["CurlHTTP", "FlatJSON", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // Amazon SQS over its JSON protocol, signed by libcurl (SigV4): durable delivery.
+        .target(name: "AWSSQS", dependencies: ["CurlHTTP", "FlatJSON"]),
+
         // Pure code: no I/O, no networking.
         .target(name: "FlatJSON"),
         .target(name: "IntercomFullStory", dependencies: ["FlatJSON", "CCrypto"]),
@@ -39,7 +42,8 @@ let package = Package(
         .target(
             name: "IntercomFullStoryFunction",
             dependencies: [
-                "IntercomFullStory", "LambdaRuntime", "CurlHTTP", .product(name: "Logging", package: "swift-log"),
+                "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "AWSSQS", "FlatJSON",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -86,7 +90,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FileContents",
+                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -99,6 +103,7 @@ let package = Package(
             dependencies: ["FlatJSON", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "SwiftRuntimeStartupTests", dependencies: ["SwiftRuntimeStartup"]),
         .target(name: "GlibcCompatibilityCheck", dependencies: ["GlibcCompatibility"], path: "Tests/GlibcCompatibilityCheck"),
         .testTarget(name: "GlibcCompatibilityTests", dependencies: ["GlibcCompatibility", "GlibcCompatibilityCheck"]),
@@ -125,7 +130,7 @@ let package = Package(
             ]
         ),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,11 +10,13 @@ public struct HTTPRequest: Sendable {
     public var totalTimeoutMilliseconds: Int
     /// Largest response body accepted; a larger one fails the request.
     public var maximumResponseSize: Int
+    /// Sign the request for AWS (SigV4); `nil` for everything else.
+    public var awsSignature: AWSSigV4?
 
     public init(
         method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
         connectTimeoutMilliseconds: Int = 1000, totalTimeoutMilliseconds: Int = 0,
-        maximumResponseSize: Int = 1 << 20
+        maximumResponseSize: Int = 1 << 20, awsSignature: AWSSigV4? = nil
     ) {
         self.method = method
         self.url = url
@@ -23,5 +25,6 @@ public struct HTTPRequest: Sendable {
         self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
         self.totalTimeoutMilliseconds = totalTimeoutMilliseconds
         self.maximumResponseSize = maximumResponseSize
+        self.awsSignature = awsSignature
     }
 }

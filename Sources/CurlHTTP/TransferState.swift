@@ -1,7 +1,7 @@
 import CCurl
 
-/// What libcurl's callbacks collect during one transfer. Passed to them as an unretained pointer; it lives
-/// for the whole `curl_easy_perform` call.
+/// What libcurl's callbacks collect during one transfer. Passed to them as an unretained pointer; its
+/// `EasyHandle` keeps it alive until the next request.
 final class TransferState {
     var body: [UInt8] = []
     var headerBlock: [UInt8] = []

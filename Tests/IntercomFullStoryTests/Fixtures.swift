@@ -46,47 +46,11 @@ enum Fixtures {
         body: [UInt8], method: String = "POST", signature: String? = nil, headerName: String = "X-Hub-Signature",
         secret: String = testSecret
     ) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.member("httpMethod", method)
-        writer.member("path", "/intercom")
-        writer.key("headers")
-        writer.beginObject()
-        writer.member(headerName, signature ?? IntercomSignature.sign(body: body, secret: Array(secret.utf8)))
-        writer.endObject()
-        writer.key("requestContext")
-        writer.beginObject()
-        writer.member("requestId", "test-request")
-        writer.endObject()
-        writer.member("body", String(decoding: body, as: UTF8.self))
-        writer.member("isBase64Encoded", false)
-        writer.endObject()
-        return writer.bytes
+        SignedEvents.restAPI(body: body, method: method, signature: signature, headerName: headerName, secret: secret)
     }
 
     /// An HTTP API (2.0) POST event around `body`, signed with the test secret.
-    static func httpEvent(body: [UInt8]) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.member("version", "2.0")
-        writer.member("rawPath", "/intercom")
-        writer.key("headers")
-        writer.beginObject()
-        writer.member("x-hub-signature", IntercomSignature.sign(body: body, secret: Array(testSecret.utf8)))
-        writer.endObject()
-        writer.key("requestContext")
-        writer.beginObject()
-        writer.key("http")
-        writer.beginObject()
-        writer.member("method", "POST")
-        writer.endObject()
-        writer.member("requestId", "test-request")
-        writer.endObject()
-        writer.member("body", String(decoding: body, as: UTF8.self))
-        writer.member("isBase64Encoded", false)
-        writer.endObject()
-        return writer.bytes
-    }
+    static func httpEvent(body: [UInt8]) -> [UInt8] { SignedEvents.httpAPI(body: body) }
 }
 
 extension WebhookDecision {

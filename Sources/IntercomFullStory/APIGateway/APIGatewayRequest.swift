@@ -47,7 +47,11 @@ public struct APIGatewayRequest: Sendable {
         } catch {
             throw .notJSON(error.description)
         }
-        let root = document.root
+        return try decode(document.root, maximumBodySize: maximumBodySize)
+    }
+
+    /// Decodes a proxy event already parsed (the function looks at the event's root once to route it).
+    public static func decode(_ root: JSONValue, maximumBodySize: Int) throws(DecodingError) -> APIGatewayRequest {
         let version: PayloadVersion
         let method: String?
         let path: String?

@@ -3,6 +3,7 @@
 public enum EventPropertyValue: Sendable, Equatable {
     case string(String)
     case int(Int)
+    case bool(Bool)
     case strings([String])
 }
 

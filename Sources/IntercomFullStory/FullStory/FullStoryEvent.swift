@@ -47,6 +47,11 @@ public struct FullStoryEvent: Sendable, Equatable {
             writer.beginObject()
             writer.member("use_most_recent", true)
             writer.endObject()
+        case .user(let uid):
+            writer.key("user")
+            writer.beginObject()
+            writer.member("uid", uid)
+            writer.endObject()
         case .unlinked:
             break
         }
@@ -57,6 +62,7 @@ public struct FullStoryEvent: Sendable, Equatable {
             switch property.value {
             case .string(let text): writer.string(text)
             case .int(let number): writer.int(number)
+            case .bool(let flag): writer.bool(flag)
             case .strings(let list):
                 writer.beginArray()
                 for text in list { writer.string(text) }

@@ -5,6 +5,9 @@ public enum SessionLink: Sendable, Equatable {
     case session(FullStorySessionID, source: Source)
     /// `user.uid` + `session.use_most_recent`: the user's latest session (within FullStory's 30 minutes).
     case mostRecentSessionOfUser(uid: String)
+    /// `user.uid` alone: the event goes on the user, without a session (for past events, where "the most
+    /// recent session" would be whatever session is live now).
+    case user(uid: String)
     /// Neither is known: the event is recorded without a session.
     case unlinked
 
@@ -18,6 +21,7 @@ public enum SessionLink: Sendable, Equatable {
         switch self {
         case .session(_, let source): "session (\(source.rawValue))"
         case .mostRecentSessionOfUser: "user.uid + most recent session"
+        case .user: "user.uid"
         case .unlinked: "unlinked"
         }
     }

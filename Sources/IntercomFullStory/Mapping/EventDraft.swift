@@ -3,6 +3,8 @@
 public struct EventDraft: Sendable {
     public var route: TopicRoute
     public var notificationID: String?
+    /// The workspace the notification came from (`app_id`).
+    public var appID: String?
     public var conversationID: String
     public var timestamp: String?
     public var properties: [EventProperty]

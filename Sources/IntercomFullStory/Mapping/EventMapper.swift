@@ -20,7 +20,7 @@ public struct EventMapper: Sendable {
             ?? IdempotencyKey.forConversation(
                 topic: route.topic, conversationID: conversation.id, moment: moment, eventName: route.eventName)
         return EventDraft(
-            route: route, notificationID: notification.id, conversationID: conversation.id,
+            route: route, notificationID: notification.id, appID: notification.appID, conversationID: conversation.id,
             timestamp: moment.map { ISO8601.format(unixSeconds: $0) },
             properties: properties(route, notification, conversation, momentPart), idempotencyKey: key,
             contactID: conversation.contact?.id, externalID: conversation.contact?.externalID,

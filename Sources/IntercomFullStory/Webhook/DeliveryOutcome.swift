@@ -5,6 +5,11 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case refusedCredentials(status: Int)
     case unavailable(reason: String)
 
+    /// 429, 5xx, timeouts and dropped connections: FullStory could not take the event now.
+    public var isUnavailable: Bool {
+        if case .unavailable = self { true } else { false }
+    }
+
     public var reply: WebhookReply {
         switch self {
         case .delivered(let event): .delivered(event)

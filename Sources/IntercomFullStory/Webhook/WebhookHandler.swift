@@ -1,3 +1,5 @@
+import FlatJSON
+
 /// The core: from the bytes of an API Gateway event to a decision. Pure: no I/O, no clock, no randomness, so
 /// the same event always gets the same decision.
 public struct WebhookHandler: Sendable {
@@ -14,10 +16,19 @@ public struct WebhookHandler: Sendable {
     }
 
     public func handle(event: [UInt8]) -> (decision: WebhookDecision, summary: WebhookRequestSummary) {
+        do {
+            return handle(document: try JSONDocument(parsing: event))
+        } catch {
+            return (.reply(.badRequest("event is not JSON: \(error.description)")), WebhookRequestSummary())
+        }
+    }
+
+    /// The same for an event already parsed.
+    public func handle(document: JSONDocument) -> (decision: WebhookDecision, summary: WebhookRequestSummary) {
         var summary = WebhookRequestSummary()
         let request: APIGatewayRequest
         do {
-            request = try APIGatewayRequest.decode(event, maximumBodySize: configuration.maximumBodySize)
+            request = try APIGatewayRequest.decode(document.root, maximumBodySize: configuration.maximumBodySize)
         } catch {
             switch error {
             case .bodyTooLarge: return (.reply(.payloadTooLarge(limit: configuration.maximumBodySize)), summary)

@@ -4,7 +4,7 @@ public struct WebhookReply: Sendable, Equatable {
     public enum Outcome: String, Sendable {
         case health, methodNotAllowed = "method_not_allowed", payloadTooLarge = "payload_too_large"
         case unauthorized, badRequest = "bad_request", ping, ignored
-        case delivered, rejectedByFullStory = "rejected_by_fullstory"
+        case delivered, queued, rejectedByFullStory = "rejected_by_fullstory"
         case fullStoryRefusedCredentials = "fullstory_refused_credentials"
         case fullStoryUnavailable = "fullstory_unavailable"
     }
@@ -55,6 +55,12 @@ public struct WebhookReply: Sendable, Equatable {
         WebhookReply(
             outcome: .delivered, reason: event.link.label,
             response: .json(200, [("status", "delivered"), ("event", event.name)]))
+    }
+
+    /// FullStory could not take the event, and it is now in the delivery queue: Intercom need not retry.
+    public static func queued(_ event: FullStoryEvent, reason: String) -> WebhookReply {
+        WebhookReply(
+            outcome: .queued, reason: reason, response: .json(200, [("status", "queued"), ("event", event.name)]))
     }
 
     /// FullStory refused the event itself: a retry cannot help, so Intercom must not redeliver.

@@ -13,6 +13,15 @@ public final class FullStoryClient {
         public var lastStatus: Int?
         /// The events sent, in order (the unlinked variant follows a full session).
         public var sent: [FullStoryEvent]
+        /// Time spent waiting for FullStory's answers (backoff sleeps excluded).
+        public var fullStoryMilliseconds: Double = 0
+
+        public init(outcome: DeliveryOutcome, attempts: Int, lastStatus: Int? = nil, sent: [FullStoryEvent]) {
+            self.outcome = outcome
+            self.attempts = attempts
+            self.lastStatus = lastStatus
+            self.sent = sent
+        }
     }
 
     public static let maximumAttempts = 4
@@ -34,7 +43,9 @@ public final class FullStoryClient {
         self.backoff = backoff
     }
 
-    public func deliver(_ event: FullStoryEvent, budget: DeliveryBudget, logger: Logger) -> Report {
+    /// Sends `event` within `budget`. With `retrying` false, a 429, 5xx or transport failure ends the delivery at
+    /// once (redelivery: the queue retries later); the unlinked resend after a full session is still made.
+    public func deliver(_ event: FullStoryEvent, budget: DeliveryBudget, logger: Logger, retrying: Bool = true) -> Report {
         var current = event
         var body = event.body()  // retries send the same bytes; only the unlinked variant has its own
         var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"), attempts: 0, sent: [])
@@ -46,7 +57,9 @@ public final class FullStoryClient {
             report.sent.append(current)
             let timeout = min(remaining, Self.attemptTimeoutMilliseconds)
             let reply: FullStoryReply
+            let requestStart = LambdaClock.monotonicNanoseconds()
             do {
+                defer { report.fullStoryMilliseconds += Double(LambdaClock.monotonicNanoseconds() - requestStart) / 1_000_000 }
                 let response = try http.perform(
                     HTTPRequest(
                         method: "POST", url: endpoint,
@@ -64,7 +77,7 @@ public final class FullStoryClient {
                     "FullStory request failed",
                     metadata: ["attempt": "\(report.attempts)", "error": "\(error)", "idempotencyKey": "\(current.idempotencyKey)"])
                 report.outcome = .unavailable(reason: "FullStory \(error)")
-                if !wait(beforeAttempt: report.attempts + 1, retryAfterSeconds: nil, budget: budget) { break attempts }
+                if !retrying || !wait(beforeAttempt: report.attempts + 1, retryAfterSeconds: nil, budget: budget) { break attempts }
                 continue
             }
             switch reply {
@@ -89,7 +102,7 @@ public final class FullStoryClient {
                 logger.warning(
                     "FullStory unavailable", metadata: ["attempt": "\(report.attempts)", "status": "\(status)"])
                 report.outcome = .unavailable(reason: "FullStory answered \(status)")
-                if !wait(beforeAttempt: report.attempts + 1, retryAfterSeconds: retryAfter, budget: budget) { break attempts }
+                if !retrying || !wait(beforeAttempt: report.attempts + 1, retryAfterSeconds: retryAfter, budget: budget) { break attempts }
             }
         }
         return report

@@ -1,3 +1,4 @@
+import AWSSQS
 import CurlHTTP
 import IntercomFullStory
 
@@ -14,6 +15,8 @@ public struct FunctionConfiguration: Sendable {
     /// The CA bundle for HTTPS to FullStory and Intercom (`SSL_CERT_FILE`, else the system's); `nil` leaves the
     /// choice to libcurl.
     public var caBundlePath: String?
+    /// Durable delivery (`DELIVERY_QUEUE_URL`); `nil` keeps the webhook answering 503 when FullStory fails.
+    public var deliveryQueue: DeliveryQueueSettings?
     /// `INTERCOM_ALLOW_UNSIGNED=true`: signatures are not checked (local testing only).
     public var acceptsUnsignedRequests: Bool {
         if case .acceptUnsigned = webhook.signature { true } else { false }
@@ -78,6 +81,9 @@ public struct FunctionConfiguration: Sendable {
             signature: signature, sessionAttribute: attribute, extraTopics: topics,
             inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL))
         caBundlePath = CABundle.locate(environment: environment)
+        deliveryQueue = try value("DELIVERY_QUEUE_URL").map { url throws(ConfigurationError) in
+            try DeliveryQueueSettings(queueURL: url, value: value)
+        }
     }
 
     public init(environment: [String: String]) throws(ConfigurationError) {
@@ -89,13 +95,15 @@ public struct FunctionConfiguration: Sendable {
     static func baseURL(_ text: String, _ variable: String) throws(ConfigurationError) -> String {
         var url = text
         while url.hasSuffix("/") { url.removeLast() }
+        guard isAllowedURL(url) else { throw ConfigurationError(variable: variable, problem: "must be an https:// URL") }
+        return url
+    }
+
+    /// `https://…`, or plain `http://` to loopback (or Docker's host) only; printable, without spaces.
+    static func isAllowedURL(_ url: String) -> Bool {
         let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]", "http://host.docker.internal"]
         let isLoopbackHTTP = loopback.contains { url == $0 || url.hasPrefix($0 + ":") || url.hasPrefix($0 + "/") }
-        guard url.hasPrefix("https://") || isLoopbackHTTP, url.isHeaderSafe, url.utf8.count > "https://".utf8.count
-        else {
-            throw ConfigurationError(variable: variable, problem: "must be an https:// URL")
-        }
-        return url
+        return (url.hasPrefix("https://") || isLoopbackHTTP) && url.isHeaderSafe && url.utf8.count > "https://".utf8.count
     }
 
     /// The inbox host of the region: api.eu.intercom.io → app.eu.intercom.com.

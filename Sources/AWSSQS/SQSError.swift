@@ -1,0 +1,25 @@
+import CurlHTTP
+
+/// Why an SQS call failed. Never carries credentials or message bodies.
+public enum SQSError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No answer: connection refused, timed out, dropped, or libcurl could not sign.
+    case transport(HTTPClientError)
+    /// SQS answered an error; `code` is the short error type (`QueueDoesNotExist`, `SignatureDoesNotMatch`…)
+    /// when the answer says.
+    case refused(status: Int, code: String?)
+    /// A 2xx answer that is not what the action returns.
+    case malformedAnswer(String)
+
+    public var description: String {
+        switch self {
+        case .transport(let error): "SQS \(error)"
+        case .refused(let status, let code): "SQS answered \(status)\(code.map { " \($0)" } ?? "")"
+        case .malformedAnswer(let detail): "SQS answer not understood: \(detail)"
+        }
+    }
+
+    /// 403: the signature, key or permission was refused (an operator must act).
+    public var isAuthorizationFailure: Bool {
+        if case .refused(let status, _) = self { status == 401 || status == 403 } else { false }
+    }
+}

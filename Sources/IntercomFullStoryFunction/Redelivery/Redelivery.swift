@@ -1,0 +1,177 @@
+import AWSSQS
+import IntercomFullStory
+import LambdaRuntime
+import Logging
+
+/// Answers an SQS event from the delivery queue: each record's event goes to FullStory once, with the key and
+/// body the webhook tried. Records that fail are reported (`batchItemFailures`) and rescheduled along
+/// `RedeliverySchedule`; after a 429 or 5xx the rest of the batch is reported without calling FullStory. Outcomes
+/// are recorded in the webhooks' circuit, so that a successful redelivery closes it.
+public final class Redelivery {
+    /// What one invocation did, for its log line and metrics.
+    public struct Summary: Sendable, Equatable {
+        public var records = 0
+        public var delivered = 0
+        /// FullStory refused the event itself (400…): logged, not retried.
+        public var rejected = 0
+        /// Reported failed: they come back later.
+        public var failed = 0
+        /// Not delivery messages: reported failed, left for the dead-letter queue.
+        public var notOurs = 0
+        public var fullStoryAttempts = 0
+        public var fullStoryMilliseconds: Double = 0
+        public var fullStoryUnavailable = 0
+        public var fullStoryRefusedCredentials = 0
+    }
+
+    /// A record without a message id cannot be reported on its own: the whole batch fails (Lambda retries it).
+    public struct RecordWithoutMessageID: Error, LambdaReportableError {
+        public var lambdaErrorType: String { "Redelivery.InvalidEvent" }
+        public var lambdaErrorMessage: String { "an SQS record has no messageId" }
+    }
+
+    /// Kept back from the deadline for the visibility changes and the answer.
+    static let deadlineReserveMilliseconds: Int64 = 1500
+    /// Time one record may take (one attempt, plus the unlinked resend after a full session).
+    static let recordAllowanceMilliseconds: Int64 = 4000
+    /// A record is not started with less time than this: it would most likely time out.
+    static let minimumRecordMilliseconds: Int64 = 1000
+    /// Without a deadline from Lambda (tests), a batch may take this long.
+    static let defaultRemainingMilliseconds: Int64 = 10_000
+
+    private let fullStory: FullStoryClient
+    private let queue: (url: SQSQueueURL, client: SQSClient)?
+    private let circuit: CircuitBreaker?
+
+    init(fullStory: FullStoryClient, queue: (url: SQSQueueURL, client: SQSClient)?, circuit: CircuitBreaker?) {
+        self.fullStory = fullStory
+        self.queue = queue
+        self.circuit = circuit
+    }
+
+    private static func remaining(_ context: LambdaContext) -> Int64 {
+        context.remainingMilliseconds() ?? defaultRemainingMilliseconds
+    }
+
+    public func process(_ event: SQSEvent, context: LambdaContext, logger: Logger) throws -> (SQSBatchResponse, Summary) {
+        guard event.records.allSatisfy({ $0.messageID != nil }) else {
+            logger.error("SQS event with a record without messageId; the whole batch is reported failed")
+            throw RecordWithoutMessageID()
+        }
+        var summary = Summary(records: event.records.count)
+        var failedIDs: [String] = []
+        var reschedule: [SQSClient.VisibilityChange] = []
+        /// Set once FullStory is known not to take events now: the rest of the batch is not tried.
+        var stopReason: String?
+
+        for record in event.records {
+            let id = record.messageID ?? ""
+            var recordLogger = logger
+            recordLogger[metadataKey: "messageId"] = "\(id)"
+            if let count = record.receiveCount { recordLogger[metadataKey: "receiveCount"] = "\(count)" }
+
+            func fail(rescheduling: Bool) {
+                summary.failed += 1
+                failedIDs.append(id)
+                if rescheduling, let handle = record.receiptHandle {
+                    let delay = RedeliverySchedule.visibilityTimeout(afterReceive: record.receiveCount ?? 1)
+                    reschedule.append(.init(receiptHandle: handle, visibilityTimeoutSeconds: delay))
+                }
+            }
+
+            let remaining = Self.remaining(context) - Self.deadlineReserveMilliseconds
+            guard remaining >= Self.minimumRecordMilliseconds else {
+                // Not tried: it comes back after the queue's visibility timeout, like any unanswered record.
+                recordLogger.warning("redelivery deadline near; record left for the next try")
+                fail(rescheduling: false)
+                continue
+            }
+            let message: DeliveryMessage
+            switch DeliveryMessage.decode(record.body ?? "") {
+            case .success(let decoded):
+                message = decoded
+            case .failure(let problem):
+                // Never dropped silently: it is reported until the redrive policy moves it to the dead-letter queue.
+                recordLogger.error(
+                    "SQS record is not a delivery message; it will end in the dead-letter queue",
+                    metadata: ["problem": "\(problem)", "eventSourceArn": "\(record.eventSourceARN ?? "-")"])
+                summary.notOurs += 1
+                fail(rescheduling: false)
+                continue
+            }
+            recordLogger[metadataKey: "idempotencyKey"] = "\(message.event.idempotencyKey)"
+            recordLogger[metadataKey: "event"] = "\(message.event.name)"
+            // The circuit is not consulted: a batch makes one call at most while FullStory fails, which is the
+            // probe the circuit would make anyway, and a success closes it for the webhooks.
+            if let stopReason {
+                recordLogger.info("not tried after an earlier failure in this batch", metadata: ["reason": "\(stopReason)"])
+                fail(rescheduling: true)
+                continue
+            }
+
+            let budget = DeliveryBudget(
+                startNanoseconds: LambdaClock.monotonicNanoseconds(), remainingLambdaMilliseconds: remaining,
+                allowanceMilliseconds: Self.recordAllowanceMilliseconds)
+            let report = fullStory.deliver(message.event, budget: budget, logger: recordLogger, retrying: false)
+            summary.fullStoryAttempts += report.attempts
+            summary.fullStoryMilliseconds += report.fullStoryMilliseconds
+            if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable) }
+            let queuedFor = max(0, Int(LambdaClock.epochMilliseconds() / 1000) - message.queuedAt)
+            switch report.outcome {
+            case .delivered(let sent):
+                summary.delivered += 1
+                recordLogger.info(
+                    "redelivered", metadata: ["sessionLink": "\(sent.link.label)", "queuedSeconds": "\(queuedFor)"])
+            case .rejected(let status, let code):
+                summary.rejected += 1
+                recordLogger.error(
+                    "FullStory refused the redelivered event; it is not retried",
+                    metadata: ["fullstoryStatus": "\(status)", "code": "\(code ?? "-")"])
+            case .refusedCredentials(let status):
+                summary.fullStoryRefusedCredentials += 1
+                recordLogger.error(
+                    "FullStory refused the API key or URL; check FULLSTORY_API_KEY and FULLSTORY_API_URL",
+                    metadata: ["fullstoryStatus": "\(status)"])
+                stopReason = "FullStory refused the API key or URL (\(status))"
+                fail(rescheduling: true)
+            case .unavailable(let reason):
+                summary.fullStoryUnavailable += 1
+                let retryIn = RedeliverySchedule.visibilityTimeout(afterReceive: record.receiveCount ?? 1)
+                recordLogger.warning(
+                    "redelivery failed; retried later", metadata: ["reason": "\(reason)", "retryInSeconds": "\(retryIn)"])
+                stopReason = reason
+                fail(rescheduling: true)
+            }
+        }
+        delay(reschedule, context: context, logger: logger)
+        return (SQSBatchResponse(failedMessageIDs: failedIDs), summary)
+    }
+
+    /// Makes failed records invisible for their scheduled delay (ten per call). A failure here only means the
+    /// record comes back sooner, after the queue's visibility timeout.
+    private func delay(_ changes: [SQSClient.VisibilityChange], context: LambdaContext, logger: Logger) {
+        guard !changes.isEmpty else { return }
+        guard let queue else {
+            logger.warning("DELIVERY_QUEUE_URL is not set: failed records come back after the queue's visibility timeout")
+            return
+        }
+        var start = 0
+        while start < changes.count {
+            let chunk = Array(changes[start..<min(start + SQSClient.maximumBatchSize, changes.count)])
+            start += chunk.count
+            let timeout = Int(min(1000, Self.remaining(context) - DeliveryBudget.deadlineReserveMilliseconds))
+            guard timeout >= 100 else {
+                logger.warning("no time left to delay the retries", metadata: ["records": "\(changes.count - start + chunk.count)"])
+                return
+            }
+            do {
+                let refused = try queue.client.changeMessageVisibility(queue: queue.url, chunk, timeoutMilliseconds: timeout)
+                for entry in refused {
+                    logger.warning("SQS refused to delay a retry", metadata: ["code": "\(entry.code)"])
+                }
+            } catch {
+                logger.warning("cannot delay the retries", metadata: ["error": "\(error)", "records": "\(chunk.count)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,320 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AWSSQS
+import FlatJSON
+import IntercomFullStory
+import Synchronization
+import TestSupport
+import Testing
+
+/// Durable delivery end to end: the real bootstrap under the emulator, moto as SQS (signatures checked), and a
+/// FullStory stand-in that can be taken down and brought back.
+@Suite(.serialized) struct DurableDeliveryTests {
+    /// A FullStory stand-in whose answer is switched by the test; it counts accepted events per key.
+    final class SwitchableFullStory: Sendable {
+        enum Mode: Sendable {
+            case up, down, status(Int, String), slow(milliseconds: Int64)
+            /// Accept this many more requests, then answer the status.
+            case acceptFirst(Int, thenStatus: Int)
+        }
+
+        let mode = Mutex(Mode.up)
+        let accepted = Mutex([String: Int]())
+
+        func set(_ mode: Mode) { self.mode.withLock { $0 = mode } }
+
+        var acceptedKeys: [String: Int] { accepted.withLock { $0 } }
+
+        func reply(_ request: StandInServer.Request, _ index: Int) -> StandInServer.Reply {
+            let key = request.header("Idempotency-Key") ?? ""
+            let current = mode.withLock { mode in
+                let now = mode
+                if case .acceptFirst(let left, let status) = mode { mode = left > 1 ? .acceptFirst(left - 1, thenStatus: status) : .status(status, "{}") }
+                return now
+            }
+            switch current {
+            case .acceptFirst(let left, let status) where left <= 0:
+                return .json(status, "{}")
+            case .up:
+                accepted.withLock { $0[key, default: 0] += 1 }
+                return .json(200, "{}")
+            case .down:
+                // Unavailable in each way we know: 503, 500, a dropped connection.
+                return index % 3 == 2 ? .closeConnection : .json(index % 3 == 0 ? 503 : 500, #"{"code":"unavailable"}"#)
+            case .status(let status, let body):
+                return .json(status, body)
+            case .slow(let milliseconds):
+                accepted.withLock { $0[key, default: 0] += 1 }
+                return .delayed(milliseconds: milliseconds, .init(.json(200, "{}")))
+            case .acceptFirst:
+                accepted.withLock { $0[key, default: 0] += 1 }
+                return .json(200, "{}")
+            }
+        }
+    }
+
+    struct DurableRig {
+        let fullStory: SwitchableFullStory
+        let rig: EndToEndTests.Rig
+        let sqs: LocalSQS
+        let queues: (delivery: SQSQueueURL, deadLetter: SQSQueueURL)
+
+        var emulator: EmulatorHarness { rig.emulator }
+        var requests: [StandInServer.Request] { rig.fullStory.requests }
+
+        /// Lambda's event source mapping, by hand: receive up to ten, invoke with an SQS event, delete all but
+        /// the reported failures; until the queue is empty (bounded).
+        func drain() throws -> (invocations: Int, failures: [String]) {
+            let client = sqs.client()
+            var invocations = 0
+            var failures: [String] = []
+            for _ in 0..<40 {
+                let messages = try client.receiveMessages(queue: queues.delivery, maximum: 10)
+                if messages.isEmpty { break }
+                let (response, _) = try emulator.invoke(SQSEventBuilder.event(messages))
+                invocations += 1
+                let failed = SQSEventBuilder.failures(response)
+                failures += failed
+                for message in messages where !failed.contains(message.messageID) {
+                    try client.deleteMessage(queue: queues.delivery, receiptHandle: message.receiptHandle)
+                }
+            }
+            return (invocations, failures)
+        }
+
+        /// Receives what is visible now without hiding it (visibility 0), as the mapping would hand it out.
+        func receiveAll() throws -> [SQSClient.ReceivedMessage] {
+            try sqs.client().receiveMessages(queue: queues.delivery, maximum: 10, visibilityTimeoutSeconds: 0)
+        }
+    }
+
+    static func rig(
+        _ name: String, fullStory: SwitchableFullStory = SwitchableFullStory(), environment: [String: String?] = [:],
+        credentials: AWSCredentials? = nil
+    ) throws -> DurableRig {
+        let sqs = try LocalSQS.start()
+        let queues = try sqs.makeQueues(name)
+        var variables = sqs.functionEnvironment(queue: queues.delivery, credentials: credentials)
+        for (key, value) in environment { variables[key] = value }
+        let rig = try EndToEndTests.rig(fullStory: { fullStory.reply($0, $1) }, environment: variables)
+        return DurableRig(fullStory: fullStory, rig: rig, sqs: sqs, queues: queues)
+    }
+
+    /// A closed-conversation webhook with a notification id of its own, signed like the sample events.
+    static func closedWebhook(_ number: Int) -> [UInt8] {
+        let body = readFile(repositoryRoot + "/events/bodies/closed.json")
+            .replacingFirst("notif_0c9a7a1e-5b1d-4c53-9f0e-3f8d2a6b7c41", with: "notif_outage-\(number)")
+        return SignedEvents.restAPI(body: Array(body.utf8))
+    }
+
+    /// Queues `count` messages the way the webhook path does: webhooks while FullStory is down.
+    static func queueWebhooks(_ durable: DurableRig, count: Int, from first: Int = 0) throws {
+        durable.fullStory.set(.down)
+        for number in first..<(first + count) {
+            let (response, _) = try durable.emulator.invoke(closedWebhook(number))
+            #expect(response.bodyJSON?["status"]?.string == "queued")
+        }
+        durable.fullStory.set(.up)
+    }
+
+    @Test func anOutageLosesNothingAndTheDrainDeliversEachEventOnce() throws {
+        let durable = try Self.rig("outage")
+        durable.fullStory.set(.down)
+        var slowest = 0
+        for number in 0..<55 {
+            let (response, milliseconds) = try durable.emulator.invoke(Self.closedWebhook(number))
+            #expect(response.statusCode == 200)
+            #expect(response.bodyJSON?["status"]?.string == "queued")
+            #expect(response.bodyJSON?["event"]?.string == "Intercom Conversation Closed")
+            slowest = max(slowest, milliseconds)
+        }
+        #expect(slowest < 3000, "slowest answer \(slowest) ms")
+        #expect(try durable.sqs.count(durable.queues.delivery).visible == 55)
+        #expect(durable.fullStory.acceptedKeys.isEmpty)
+
+        durable.fullStory.set(.up)
+        let (invocations, failures) = try durable.drain()
+        #expect(failures.isEmpty)
+        #expect(invocations >= 6)
+        let accepted = durable.fullStory.acceptedKeys
+        let expected = Set((0..<55).map { IdempotencyKey.forNotification(id: "notif_outage-\($0)", eventName: "Intercom Conversation Closed") })
+        #expect(Set(accepted.keys) == expected, "no key missing, none foreign")
+        #expect(accepted.values.allSatisfy { $0 == 1 }, "none sent twice")
+        #expect(try durable.sqs.count(durable.queues.delivery) == (0, 0))
+        #expect(try durable.sqs.count(durable.queues.deadLetter) == (0, 0))
+        let output = durable.rig.shutdown()
+        #expect(output.contains("FullStory unavailable; the event is queued for redelivery"))
+        #expect(output.contains(#""message":"redelivered""#))
+    }
+
+    @Test(arguments: [429, 503])
+    func aFailureMidBatchReportsTheRestWithoutCallingFullStory(_ status: Int) throws {
+        let durable = try Self.rig("mid-batch-\(status)")
+        try Self.queueWebhooks(durable, count: 4)
+        let messages = try durable.receiveAll()
+        #expect(messages.count == 4)
+        // The first record is accepted, the second refused for now: the last two are not tried.
+        durable.fullStory.set(.acceptFirst(1, thenStatus: status))
+        let before = durable.requests.count
+        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
+        #expect(SQSEventBuilder.failures(response) == messages.dropFirst().map(\.messageID))
+        #expect(durable.requests.count - before == 2, "the rest of the batch was not tried")
+        #expect(durable.fullStory.acceptedKeys.keys.first
+            == IdempotencyKey.forNotification(id: "notif_outage-0", eventName: "Intercom Conversation Closed"))
+        // As the mapping does: delete what was not reported. The failed records were made invisible for their
+        // retry delay; received with visibility 0, they would otherwise be visible again at once.
+        try durable.sqs.client().deleteMessage(queue: durable.queues.delivery, receiptHandle: messages[0].receiptHandle)
+        #expect(try durable.receiveAll().isEmpty)
+        #expect(try durable.sqs.count(durable.queues.delivery) == (0, 3))
+        let output = durable.rig.shutdown()
+        #expect(output.contains("redelivery failed; retried later"))
+        #expect(output.contains("not tried after an earlier failure in this batch"))
+        #expect(output.contains(#""retryInSeconds":"30""#))
+    }
+
+    @Test func aForeignMessageIsReportedAndLeftForTheDeadLetterQueue() throws {
+        let durable = try Self.rig("foreign")
+        try Self.queueWebhooks(durable, count: 1)
+        _ = try durable.sqs.client().sendMessage(queue: durable.queues.delivery, body: "Test message.", timeoutMilliseconds: 5000)
+        let messages = try durable.receiveAll()
+        #expect(messages.count == 2)
+        let foreign = try #require(messages.first { $0.body == "Test message." })
+        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
+        #expect(SQSEventBuilder.failures(response) == [foreign.messageID])
+        #expect(durable.fullStory.acceptedKeys.count == 1, "the valid one beside it was delivered")
+        for message in messages where message.messageID != foreign.messageID {
+            try durable.sqs.client().deleteMessage(queue: durable.queues.delivery, receiptHandle: message.receiptHandle)
+        }
+        // Its visibility is left alone: the redrive policy takes it after maxReceiveCount receives.
+        #expect(try durable.receiveAll().map(\.messageID) == [foreign.messageID])
+        let output = durable.rig.shutdown()
+        #expect(output.contains("SQS record is not a delivery message; it will end in the dead-letter queue"))
+    }
+
+    @Test func aForeignMessageEndsInTheDeadLetterQueue() throws {
+        let sqs = try LocalSQS.start()
+        let queues = try sqs.makeQueues("redrive", maxReceiveCount: 2)
+        let rig = try EndToEndTests.rig(environment: sqs.functionEnvironment(queue: queues.delivery))
+        _ = try sqs.client().sendMessage(queue: queues.delivery, body: #"{"not":"ours"}"#, timeoutMilliseconds: 5000)
+        for _ in 0..<4 {
+            let messages = try sqs.client().receiveMessages(queue: queues.delivery, maximum: 10, visibilityTimeoutSeconds: 0)
+            guard !messages.isEmpty else { break }
+            let (response, _) = try rig.emulator.invoke(SQSEventBuilder.event(messages))
+            #expect(SQSEventBuilder.failures(response) == messages.map(\.messageID))
+        }
+        #expect(try sqs.count(queues.delivery) == (0, 0))
+        #expect(try sqs.count(queues.deadLetter).visible == 1)
+        _ = rig.shutdown()
+    }
+
+    @Test func fullStoryRefusingTheEventDuringRedeliveryIsFinal() throws {
+        let durable = try Self.rig("rejected")
+        try Self.queueWebhooks(durable, count: 1)
+        let messages = try durable.receiveAll()
+        durable.fullStory.set(.status(400, #"{"code":"invalid_argument","message":"bad"}"#))
+        let before = durable.requests.count
+        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
+        #expect(SQSEventBuilder.failures(response).isEmpty, "not retried: Lambda deletes it")
+        #expect(durable.requests.count - before == 1)
+        let output = durable.rig.shutdown()
+        #expect(output.contains("FullStory refused the redelivered event; it is not retried"))
+    }
+
+    @Test func aBatchThatMeetsItsDeadlineReportsWhatIsLeft() throws {
+        let durable = try Self.rig("deadline", environment: ["AWS_LAMBDA_FUNCTION_TIMEOUT": "4"])
+        try Self.queueWebhooks(durable, count: 10)
+        let messages = try durable.receiveAll()
+        #expect(messages.count == 10)
+        durable.fullStory.set(.slow(milliseconds: 300))
+        let (response, milliseconds) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
+        let failures = SQSEventBuilder.failures(response)
+        let delivered = durable.fullStory.acceptedKeys.count
+        #expect(!failures.isEmpty)
+        #expect(delivered >= 1)
+        #expect(delivered + failures.count == 10)
+        #expect(milliseconds < 4000, "answered before the deadline")
+        let output = durable.rig.shutdown()
+        #expect(output.contains("redelivery deadline near; record left for the next try"))
+    }
+
+    @Test func theCircuitOpensAfterThreeFailuresAndClosesAfterAProbe() throws {
+        let durable = try Self.rig("circuit", environment: ["DELIVERY_CIRCUIT_SECONDS": "2"])
+        durable.fullStory.set(.down)
+        var perWebhook: [Int] = []
+        for number in 0..<5 {
+            let before = durable.requests.count
+            let (response, _) = try durable.emulator.invoke(Self.closedWebhook(number))
+            #expect(response.bodyJSON?["status"]?.string == "queued")
+            perWebhook.append(durable.requests.count - before)
+        }
+        #expect(perWebhook[0..<3].allSatisfy { $0 >= 1 }, "\(perWebhook)")
+        #expect(perWebhook[3...].allSatisfy { $0 == 0 }, "open: queued without calling FullStory, \(perWebhook)")
+        durable.fullStory.set(.up)
+        usleep(2_200_000)  // the configured open period
+        for number in 5..<7 {
+            let before = durable.requests.count
+            let (response, _) = try durable.emulator.invoke(Self.closedWebhook(number))
+            #expect(response.bodyJSON?["status"]?.string == "delivered")
+            #expect(durable.requests.count - before == 1)
+        }
+        _ = durable.rig.shutdown()
+    }
+
+    @Test func whenSQSRefusesTooTheWebhookIs503() throws {
+        let sqs = try LocalSQS.start()
+        var wrong = sqs.role
+        wrong.secretAccessKey = "not-the-secret-access-key"
+        let durable = try Self.rig("wrong-secret", credentials: wrong)
+        durable.fullStory.set(.down)
+        let (response, milliseconds) = try durable.emulator.invoke(Self.closedWebhook(1))
+        #expect(response.statusCode == 503)
+        #expect(milliseconds < 3000)
+        #expect(try durable.sqs.count(durable.queues.delivery) == (0, 0))
+        let output = durable.rig.shutdown()
+        #expect(output.contains("cannot queue the event; Intercom will retry it"))
+        #expect(output.contains("SignatureDoesNotMatch"))
+        #expect(!output.contains("not-the-secret-access-key"))
+    }
+
+    @Test func unreachableSQSIs503InTime() throws {
+        let closed = "http://127.0.0.1:\(freeLoopbackPort())/123456789012/q"
+        let durable = try Self.rig("unreachable", environment: ["DELIVERY_QUEUE_URL": closed])
+        durable.fullStory.set(.slow(milliseconds: 8000))
+        let (response, milliseconds) = try durable.emulator.invoke(Self.closedWebhook(1))
+        #expect(response.statusCode == 503)
+        #expect(milliseconds < 3000, "FullStory hanging and SQS down: \(milliseconds) ms")
+        _ = durable.rig.shutdown()
+    }
+
+    @Test func aHangingFullStoryIsQueuedWithin3Seconds() throws {
+        let durable = try Self.rig("hanging")
+        durable.fullStory.set(.slow(milliseconds: 8000))
+        let (response, milliseconds) = try durable.emulator.invoke(Self.closedWebhook(1))
+        #expect(response.bodyJSON?["status"]?.string == "queued")
+        #expect(milliseconds < 3000, "\(milliseconds) ms")
+        #expect(try durable.sqs.count(durable.queues.delivery).visible == 1)
+        _ = durable.rig.shutdown()
+    }
+
+    @Test func refusedCredentialsAreQueuedWithAnErrorAndRefusedEventsAreNot() throws {
+        let durable = try Self.rig("credentials")
+        durable.fullStory.set(.status(401, #"{"code":"unauthorized"}"#))
+        let (queued, _) = try durable.emulator.invoke(Self.closedWebhook(1))
+        #expect(queued.statusCode == 200)
+        #expect(queued.bodyJSON?["status"]?.string == "queued")
+        let message = try #require(try durable.receiveAll().first)
+        let stored = try JSONDocument(parsing: message.body).root
+        #expect(stored["reason"]?.string == "fullstory_refused_credentials")
+        try durable.sqs.client().deleteMessage(queue: durable.queues.delivery, receiptHandle: message.receiptHandle)
+
+        durable.fullStory.set(.status(400, #"{"code":"invalid_argument"}"#))
+        let (rejected, _) = try durable.emulator.invoke(Self.closedWebhook(2))
+        #expect(rejected.statusCode == 200)
+        #expect(rejected.bodyJSON?["status"]?.string == "rejected")
+        #expect(try durable.sqs.count(durable.queues.delivery) == (0, 0))
+        let output = durable.rig.shutdown()
+        #expect(output.contains("FullStory refused the API key or URL; the event is queued"))
+        #expect(output.contains(#""level":"ERROR""#))
+    }
+}

@@ -1,0 +1,102 @@
+import FlatJSON
+import IntercomFullStory
+import TestSupport
+import Testing
+
+/// The delivery queue's message format: what the webhook writes, redelivery reads back exactly.
+@Suite struct DeliveryMessageTests {
+    static let handler = WebhookHandler(configuration: Fixtures.configuration)
+
+    /// Every event the sample files produce, in each of its link variants.
+    static var sampleEvents: [FullStoryEvent] {
+        Fixtures.eventFiles.flatMap { file -> [FullStoryEvent] in
+            guard let draft = handler.handle(event: Fixtures.event(file)).decision.draft else { return [] }
+            let linked = draft.event(contactSessionAttribute: "https://app.fullstory.com/ui/o-1/session/111%3A222")
+            var user = draft.event(contactSessionAttribute: nil)
+            user.link = .user(uid: "backfilled-user")
+            return [draft.event(contactSessionAttribute: nil), linked, linked.unlinked(), user]
+        }
+    }
+
+    static func message(_ event: FullStoryEvent) -> DeliveryMessage {
+        DeliveryMessage(
+            event: event, origin: .init(topic: "conversation.admin.closed", notificationID: "notif_1", appID: "app-1"),
+            reason: .fullStoryUnavailable, queuedAt: 1_796_000_000)
+    }
+
+    @Test func everySampleEventRoundTripsToTheSameRequestBytes() throws {
+        let events = Self.sampleEvents
+        #expect(events.count >= 16)
+        for event in events {
+            let decoded = try DeliveryMessage.decode(Self.message(event).encoded()).get()
+            #expect(decoded == Self.message(event))
+            #expect(decoded.event.body() == event.body(), "\(event.name) \(event.link.label)")
+            #expect(decoded.event.idempotencyKey == event.idempotencyKey)
+        }
+    }
+
+    @Test func theMessageIsSmallVersionedJSON() throws {
+        let event = try #require(Self.sampleEvents.first { $0.name == "Intercom Conversation Closed" })
+        let text = Self.message(event).encoded()
+        #expect(text.utf8.count < 4096, "\(text.utf8.count) bytes")
+        let root = try JSONDocument(parsing: text).root
+        #expect(root["type"]?.string == "intercom-fullstory.delivery")
+        #expect(root["version"]?.int == 1)
+        #expect(root["idempotency_key"]?.string == event.idempotencyKey)
+        #expect(root["request", "name"]?.string == "Intercom Conversation Closed")
+        #expect(root["origin", "topic"]?.string == "conversation.admin.closed")
+        #expect(root["reason"]?.string == "fullstory_unavailable")
+        #expect(root["queued_at"]?.string == "2026-11-30T00:53:20Z")
+    }
+
+    @Test func noMessageTextIsQueued() throws {
+        for file in ["closed.json", "rated.json", "opened.json"] {
+            let body = Fixtures.body(file)
+            let draft = try #require(Self.handler.handle(event: Fixtures.restEvent(body: body)).decision.draft)
+            let text = Self.message(draft.event(contactSessionAttribute: nil)).encoded()
+            for message in RealSamplesTests.messageTexts(try JSONDocument(parsing: body).root) {
+                #expect(!text.contains(message), "\(file) queues message text")
+            }
+        }
+    }
+
+    @Test func foreignAndDamagedMessagesAreTold() {
+        let valid = Self.message(Self.sampleEvents[0]).encoded()
+        func problem(_ text: String) -> DeliveryMessage.DecodingError? {
+            if case .failure(let error) = DeliveryMessage.decode(text) { error } else { nil }
+        }
+        #expect(problem("Test message.") == .notJSON)
+        #expect(problem(#"{"Message":"from SNS"}"#) == .notADeliveryMessage)
+        #expect(problem("[1,2]") == .notADeliveryMessage)
+        #expect(problem(valid.replacingFirst(#""version":1"#, with: #""version":2"#)) == .unsupportedVersion(2))
+        #expect(problem(valid.replacingFirst(#""version":1"#, with: #""version":0"#)) == .invalid("version 0"))
+        #expect(problem(valid.replacingFirst(#""reason":"fullstory_unavailable""#, with: #""reason":"bored""#)) == .invalid("reason"))
+        // A request this function would not have written is not sent on its behalf.
+        let request = DeliveryMessage.DecodingError.invalid("request is not a Create Event body this function writes")
+        #expect(problem(valid.replacingFirst(#""request":{"#, with: #""request":{"context":{},"#)) == request)
+        #expect(problem(valid.replacingFirst(#""properties":{"#, with: #""properties":{"n":1.5,"#)) == request)
+        #expect(problem(valid.replacingFirst(#""properties":{"#, with: #""properties":{"nested":{},"#)) == request)
+        #expect(problem(valid.replacingFirst(#""idempotency_key":""#, with: #""idempotency_key":" "#)) == .invalid("idempotency_key"))
+    }
+
+    @Test func bodiesThatBodyWouldNotWriteAreRefused() throws {
+        for body in [
+            #"{"name":"E","properties":{"n":1}}"#,  // a number not declared int
+            #"{"name":"E","properties":{},"schema":{"properties":{"n":"int"}}}"#,  // declared, absent
+            #"{"name":"E","properties":{},"session":{"id":"not a session"}}"#,
+            #"{"name":"E","properties":{},"session":{"id":"1:2"},"user":{"uid":"u"}}"#,
+            #"{"name":"E","properties":{},"session":{"use_most_recent":true}}"#,
+            #"{"name":"E","properties":{},"timestamp":"yesterday"}"#,
+            #"{"name":"","properties":{}}"#,
+            #"{"properties":{}}"#,
+            #"{"name":"E"}"#,
+        ] {
+            let root = try JSONDocument(parsing: body).root
+            #expect(FullStoryEvent(decodingBody: root, idempotencyKey: "k", sessionSource: nil) == nil, "\(body)")
+        }
+        let user = try JSONDocument(parsing: #"{"name":"E","user":{"uid":"u"},"properties":{"on":true,"l":["a"]}}"#).root
+        let decoded = try #require(FullStoryEvent(decodingBody: user, idempotencyKey: "k", sessionSource: nil))
+        #expect(decoded.link == .user(uid: "u"))
+        #expect(decoded.properties == [EventProperty("on", .bool(true)), EventProperty("l", .strings(["a"]))])
+    }
+}
