@@ -85,6 +85,8 @@ let package = Package(
             path: "Tests/Fuzz/WebhookFuzzing"),
         .executableTarget(name: "fuzz-webhook-event", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzWebhookEvent"),
         .executableTarget(name: "fuzz-signed-body", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzSignedBody"),
+        .executableTarget(
+            name: "fuzz-delivery-message", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzDeliveryMessage"),
 
         // Tests.
         .target(

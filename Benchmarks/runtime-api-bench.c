@@ -118,7 +118,14 @@ static void *serve_connection(void *arg) {
             fflush(s->record);
             pthread_mutex_unlock(&record_lock);
         }
-        respond(fd, 200, "", s->body, strlen(s->body));
+        // Soak: the events of conversation "soak-refused" are refused as a revoked key would be (401), so the
+        // function hands them to its delivery queue.
+        static const char refused_marker[] = "\"conversation_id\":\"soak-refused\"";
+        static const char refused[] = "{\"code\":\"unauthorized\",\"message\":\"soak\"}";
+        if (s->record && length > 0 && memmem(body, length, refused_marker, sizeof refused_marker - 1))
+            respond(fd, 401, "", refused, sizeof refused - 1);
+        else
+            respond(fd, 200, "", s->body, strlen(s->body));
     }
     close(fd);
     free(c);
@@ -204,9 +211,19 @@ static char **start_servers(FILE *record, const char *log_level) {
     snprintf(fs_url, sizeof fs_url, "FULLSTORY_API_URL=http://127.0.0.1:%d", fullstory_port);
     snprintf(ic_url, sizeof ic_url, "INTERCOM_API_URL=http://127.0.0.1:%d", intercom_port);
     snprintf(level, sizeof level, "AWS_LAMBDA_LOG_LEVEL=%s", log_level);
-    static char *envp[] = {api, fs_url, ic_url, "FULLSTORY_API_KEY=bench-key",
-                           "INTERCOM_CLIENT_SECRET=test-intercom-client-secret", "INTERCOM_ACCESS_TOKEN=bench-token",
-                           "AWS_LAMBDA_LOG_FORMAT=JSON", level, "PATH=/usr/bin:/bin", NULL};
+    static char *fixed[] = {api, fs_url, ic_url, "FULLSTORY_API_KEY=bench-key",
+                            "INTERCOM_CLIENT_SECRET=test-intercom-client-secret", "INTERCOM_ACCESS_TOKEN=bench-token",
+                            "AWS_LAMBDA_LOG_FORMAT=JSON", level, "PATH=/usr/bin:/bin", NULL};
+    // The delivery queue's settings (DELIVERY_*, AWS_*) pass through from our own environment (make soak).
+    extern char **environ;
+    size_t count = sizeof fixed / sizeof *fixed, extra = 0;
+    for (char **e = environ; *e; e++) extra++;
+    char **envp = calloc(count + extra, sizeof(char *));
+    size_t n = 0;
+    for (size_t i = 0; fixed[i]; i++) envp[n++] = fixed[i];
+    for (char **e = environ; *e; e++)
+        if ((!strncmp(*e, "DELIVERY_", 9) || !strncmp(*e, "AWS_", 4)) && strncmp(*e, "AWS_LAMBDA_", 11)) envp[n++] = *e;
+    envp[n] = NULL;
     return envp;
 }
 
@@ -240,7 +257,8 @@ static long next_request(char *head, size_t size, char **body) {
 }
 
 // Serves one invocation (the runtime's GET /next is already read); returns microseconds until its response.
-static int last_status;  // statusCode in the runtime's last response body, or -1
+static int last_status;    // statusCode in the runtime's last response body, or -1
+static int last_failures;  // batchItemFailures in it, or -1 when it is not a batch answer
 
 static double invoke(int index, const char *event, size_t event_len, pid_t child) {
     char headers[512], head[4096];
@@ -262,6 +280,11 @@ static double invoke(int index, const char *event, size_t event_len, pid_t child
     }
     char *code = n > 0 ? memmem(body, n, "\"statusCode\":", 13) : NULL;
     last_status = code ? atoi(code + 13) : -1;
+    last_failures = -1;  // SQS batch answers: how many records they report failed
+    if (n > 0 && memmem(body, n, "\"batchItemFailures\":", 20)) {
+        last_failures = 0;
+        for (char *at = body; (at = memmem(at, n - (at - body), "\"itemIdentifier\"", 16)); at += 16) last_failures++;
+    }
     respond(runtime.fd, 202, "", "{\"status\":\"OK\"}", 15);
     next_request(head, sizeof head, &body);  // the runtime's next GET /next
     return elapsed;
@@ -314,8 +337,9 @@ int main(int argc, char **argv) {
     return 0;
 }
 
-// --soak <runtime> <count> <warm-up> <fullstory-record> <log> <event>:<status> [...]
-// Cycles through the events for <count> invocations; reports unexpected statuses, RSS and descriptors.
+// --soak <runtime> <count> <warm-up> <fullstory-record> <log> <event>:<expected> [...]
+// Cycles through the events for <count> invocations; reports unexpected answers, RSS and descriptors. <expected>
+// is the proxy response's statusCode, or batch=<n> for an SQS event whose answer reports n failed records.
 static int soak(int argc, char **argv) {
     if (argc < 8) {
         fprintf(stderr, "usage: %s --soak <runtime> <count> <warm-up> <record> <log> <event>:<status>...\n", argv[0]);
@@ -332,7 +356,8 @@ static int soak(int argc, char **argv) {
         char *spec = strdup(argv[7 + i]);
         char *colon = strrchr(spec, ':');
         *colon = 0;
-        expected[i] = atoi(colon + 1);
+        // A batch expectation is stored as -1 - n, apart from every status code.
+        expected[i] = !strncmp(colon + 1, "batch=", 6) ? -1 - atoi(colon + 7) : atoi(colon + 1);
         events[i] = read_file(spec, &lengths[i]);
     }
     pid_t child = spawn_runtime(argv[2], envp, argv[6]);
@@ -345,8 +370,10 @@ static int soak(int argc, char **argv) {
     for (int i = 0; i < count; i++) {
         int kind = i % kinds;
         invoke(i, events[kind], lengths[kind], child);
-        if (last_status != expected[kind]) {
-            if (unexpected < 10) fprintf(stderr, "invocation %d (%s): status %d, expected %d\n", i, argv[7 + kind], last_status, expected[kind]);
+        int answer = last_failures >= 0 ? -1 - last_failures : last_status;
+        if (answer != expected[kind]) {
+            if (unexpected < 10)
+                fprintf(stderr, "invocation %d (%s): status %d, failures %d\n", i, argv[7 + kind], last_status, last_failures);
             unexpected++;
         }
         if (i + 1 == warm_up) {

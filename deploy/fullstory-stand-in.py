@@ -1,13 +1,25 @@
 #!/usr/bin/env python3
 """A local stand-in for FullStory's Create Event endpoint (POST /v2/events) on 127.0.0.1.
 
-Prints each request it receives, appends it as one JSON line to --record, and answers 200 {}.
-Writes its port to --port-file once listening. Standard library only.
+Prints one short line per request (event, idempotency key, session link; the whole body with --show-bodies),
+appends it as one JSON line to --record, and answers 200 {}. While the file named by --down-file exists it is
+"down": it answers 503, as FullStory does in an outage. Writes its port to --port-file once listening.
+Standard library only.
 """
 import argparse
 import http.server
 import json
+import os
 import sys
+
+
+def link(body):
+    if "id" in body.get("session", {}):
+        return "session.id " + body["session"]["id"]
+    if "user" in body:
+        most_recent = body.get("session", {}).get("use_most_recent")
+        return "user.uid %s%s" % (body["user"].get("uid"), " (most recent session)" if most_recent else "")
+    return "unlinked"
 
 
 def main():
@@ -15,6 +27,8 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--record", required=True)
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--show-bodies", action="store_true", help="print each request's whole body")
+    parser.add_argument("--down-file", help="answer 503 while this file exists")
     parser.add_argument("--host", default="127.0.0.1", help="listen address (0.0.0.0 only for sam local's Docker)")
     parser.add_argument("--port", type=int, default=0, help="listen port (default: any free one)")
     args = parser.parse_args()
@@ -29,19 +43,30 @@ def main():
                 body = json.loads(raw)
             except ValueError:
                 body = None
+            down = bool(args.down_file) and os.path.exists(args.down_file)
+            if down:
+                status, answer = 503, b'{"code":"unavailable","message":"the stand-in is down"}'
+            elif self.path == "/v2/events" and isinstance(body, dict):
+                status, answer = 200, b"{}"
+            else:
+                status, answer = 400, b'{"code":"invalid_argument","message":"not a Create Event request"}'
+            key = self.headers.get("Idempotency-Key")
             record = {
                 "path": self.path,
-                "idempotency_key": self.headers.get("Idempotency-Key"),
+                "status": status,
+                "idempotency_key": key,
                 "authorized": (self.headers.get("Authorization") or "").startswith("Basic "),
+                "link": link(body) if isinstance(body, dict) else None,
                 "body": body,
             }
             with open(args.record, "a") as out:
                 out.write(json.dumps(record) + "\n")
             if not args.quiet:
-                print("FullStory stand-in received POST %s (Idempotency-Key %s):\n  %s"
-                      % (self.path, record["idempotency_key"], json.dumps(body)), file=sys.stderr, flush=True)
-            status, answer = (200, b"{}") if self.path == "/v2/events" and body is not None else (
-                400, b'{"code":"invalid_argument","message":"not a Create Event request"}')
+                name = body.get("name") if isinstance(body, dict) else None
+                summary = "%s  key %s  %s" % (name, key, record["link"] or "not JSON")
+                print("FullStory stand-in: %d %s" % (status, summary), file=sys.stderr, flush=True)
+                if args.show_bodies:
+                    print("  " + json.dumps(body), file=sys.stderr, flush=True)
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))

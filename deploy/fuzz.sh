@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# Runs both libFuzzer targets for SECONDS each (default 60) with AddressSanitizer, seeded from events/ and
-# the real Intercom samples. Crashes are written to Tests/Fuzz/Regressions/ (commit them: the tests replay them).
+# Runs the libFuzzer targets for SECONDS each (default 60) with AddressSanitizer, seeded from events/, the SQS
+# and delivery-message fixtures, and the real Intercom samples (when ../shared is there). Crashes are written to
+# Tests/Fuzz/Regressions/ (commit them: the tests replay them).
 # Prints the executions per target; exits non-zero if a target found a crash.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${SECONDS_PER_TARGET:-${1:-60}}"
 scratch=.build-fuzz
-swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld \
-  --product fuzz-webhook-event >&2
-swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld \
-  --product fuzz-signed-body >&2
+targets=(fuzz-webhook-event fuzz-signed-body fuzz-delivery-message)
+for product in "${targets[@]}"; do
+  swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld \
+    --product "$product" >&2
+done
 bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
 
 corpus=.build/fuzz-corpus
 rm -rf "$corpus"
-mkdir -p "$corpus/event" "$corpus/body" Tests/Fuzz/Regressions
-cp events/*.json "$corpus/event/"
+mkdir -p "$corpus/event" "$corpus/body" "$corpus/message" Tests/Fuzz/Regressions
+cp events/*.json Tests/Fixtures/sqs/*.json "$corpus/event/"
+cp Tests/Fixtures/messages/*.json "$corpus/message/"
 cp events/bodies/*.json "$corpus/body/"
 if [ -d ../shared/intercom-samples ]; then cp ../shared/intercom-samples/*.json "$corpus/body/"; fi
 
 status=0
-for target in event:fuzz-webhook-event body:fuzz-signed-body; do
+for target in event:fuzz-webhook-event body:fuzz-signed-body message:fuzz-delivery-message; do
   seeds="${target%%:*}"
   name="${target##*:}"
   log=".build/fuzz-$name.log"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Runs the real `bootstrap` under the AWS Lambda Runtime Interface Emulator with a local FullStory stand-in,
-# invokes it with every event in events/ (or the files given as arguments), and prints a table.
+# Runs the real `bootstrap` under the AWS Lambda Runtime Interface Emulator with a local FullStory stand-in and
+# moto's server as the delivery queue, invokes it with every event in events/ (or the files given as arguments),
+# and prints a table. Run with all events, it then shows an outage: a few webhooks while the stand-in is down
+# (queued), then the queue drained through the emulator as Lambda's SQS event source mapping does.
 # No AWS account, Docker or FullStory credentials needed; everything listens on 127.0.0.1 only.
+# SHOW_BODIES=1 prints each FullStory request's body; SHOW_LOGS=1 the function's log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bootstrap="$(deploy/build.sh)"
 emulator="$(deploy/fetch-emulator.sh)"
+python="$(deploy/fetch-moto.sh)"
 work="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -17,10 +21,14 @@ cleanup() {
 trap cleanup EXIT
 
 python3 deploy/fullstory-stand-in.py --port-file "$work/fullstory.port" --record "$work/fullstory.jsonl" \
-  2>"$work/fullstory.log" &
+  --down-file "$work/fullstory.down" ${SHOW_BODIES:+--show-bodies} 2>"$work/fullstory.log" &
 pids+=($!)
-for _ in $(seq 100); do [ -s "$work/fullstory.port" ] && break; sleep 0.05; done
+"$python" deploy/local-sqs.py --info-file "$work/sqs.json" 2>"$work/sqs.log" &
+pids+=($!)
+for _ in $(seq 300); do [ -s "$work/fullstory.port" ] && [ -s "$work/sqs.json" ] && break; sleep 0.1; done
+[ -s "$work/sqs.json" ] || { echo "local: moto did not start:" >&2; cat "$work/sqs.log" >&2; exit 1; }
 fullstory_port="$(cat "$work/fullstory.port")"
+sqs() { "$python" -c 'import json, sys; info = json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, info))' "$work/sqs.json" "$1"; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 invoke_port="$(free_port)"
@@ -31,57 +39,14 @@ env -i PATH="$PATH" \
   FULLSTORY_API_URL="http://127.0.0.1:$fullstory_port" \
   INTERCOM_CLIENT_SECRET="${INTERCOM_CLIENT_SECRET:-test-intercom-client-secret}" \
   FULLSTORY_EVENT_TOPICS="${FULLSTORY_EVENT_TOPICS:-}" \
+  DELIVERY_QUEUE_URL="$(sqs 'queues["delivery"]')" AWS_REGION="$(sqs region)" \
+  AWS_ACCESS_KEY_ID="$(sqs 'role["access_key_id"]')" AWS_SECRET_ACCESS_KEY="$(sqs 'role["secret_access_key"]')" \
+  AWS_SESSION_TOKEN="$(sqs 'role["session_token"]')" \
   "$emulator" --runtime-interface-emulator-address "127.0.0.1:$invoke_port" \
   --runtime-api-address "127.0.0.1:$runtime_port" "$bootstrap" >"$work/function.log" 2>&1 &
 pids+=($!)
 
-if [ "$#" -gt 0 ]; then files=("$@"); else files=(events/*.json); fi
-python3 - "$invoke_port" "$work" "${files[@]}" <<'PY'
-import json, os, sys, time, urllib.request
-
-port, work, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-url = "http://127.0.0.1:%s/2015-03-31/functions/function/invocations" % port
-record = os.path.join(work, "fullstory.jsonl")
-
-def received():
-    if not os.path.exists(record):
-        return []
-    with open(record) as lines:
-        return [json.loads(line) for line in lines if line.strip()]
-
-for _ in range(200):  # the emulator starts in well under a second
-    try:
-        urllib.request.urlopen("http://127.0.0.1:%s/" % port, timeout=0.2)
-    except urllib.error.HTTPError:
-        break
-    except OSError:
-        time.sleep(0.05)
-
-def link(body):
-    if "session" in body and "id" in body["session"]:
-        return "session.id " + body["session"]["id"]
-    if "user" in body:
-        return "user.uid %s (most recent session)" % body["user"].get("uid")
-    return "unlinked"
-
-rows = []
-for path in files:
-    before = len(received())
-    with open(path, "rb") as event:
-        request = urllib.request.Request(url, data=event.read(), method="POST")
-    with urllib.request.urlopen(request, timeout=15) as answer:
-        response = json.load(answer)
-    sent = received()[before:]
-    status = response.get("statusCode", "error: %s" % response.get("errorMessage", response))
-    names = ", ".join(r["body"]["name"] for r in sent) or "-"
-    links = ", ".join(link(r["body"]) for r in sent) or "-"
-    rows.append((os.path.basename(path), str(status), names, links))
-
-with open(os.path.join(work, "fullstory.log")) as log:
-    sys.stdout.write(log.read())
-widths = [max(len(row[i]) for row in rows + [("event file", "status", "FullStory event", "session link")]) for i in range(4)]
-print()
-for row in [("event file", "status", "FullStory event", "session link")] + rows:
-    print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-PY
+outage=()
+if [ "$#" -gt 0 ]; then files=("$@"); else files=(events/*.json); outage=(--outage); fi
+"$python" deploy/local-run.py --invoke-port "$invoke_port" --work "$work" "${outage[@]}" "${files[@]}"
 if [ -n "${SHOW_LOGS:-}" ]; then cat "$work/function.log"; fi

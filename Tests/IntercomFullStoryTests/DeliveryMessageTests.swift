@@ -99,4 +99,16 @@ import Testing
         #expect(decoded.link == .user(uid: "u"))
         #expect(decoded.properties == [EventProperty("on", .bool(true)), EventProperty("l", .strings(["a"]))])
     }
+
+    /// Messages written by version 1 stay readable: a queue may hold them for days across deployments.
+    @Test(arguments: ["closed", "rated", "opened"])
+    func committedVersion1MessagesDecodeToTodaysRequests(_ name: String) throws {
+        let text = String(decoding: Fixtures.read(Fixtures.root + "/Tests/Fixtures/messages/\(name).v1.json"), as: UTF8.self)
+        let message = try DeliveryMessage.decode(text).get()
+        let draft = try #require(Self.handler.handle(event: Fixtures.event("\(name).v1.json")).decision.draft)
+        let today = draft.event(contactSessionAttribute: nil)
+        #expect(message.event.idempotencyKey == today.idempotencyKey)
+        #expect(message.event.body() == today.body(), "the request first tried is the one redelivered")
+        #expect(message.origin.notificationID == "notif_fixture-\(name)")
+    }
 }

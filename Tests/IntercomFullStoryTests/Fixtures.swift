@@ -31,7 +31,28 @@ enum Fixtures {
     }
 
     static var eventFiles: [String] { list(root + "/events", suffix: ".json") }
+    /// The shared corpus of real Intercom payloads: present here and in CI, absent in a bare clone.
     static var sampleFiles: [String] { list(samplesDirectory, suffix: ".json") }
+    static var samplesPresent: Bool { !sampleFiles.isEmpty }
+    /// Our own notification bodies, one per shape the corpus exercises (Tests/Fixtures/notifications).
+    static var notificationsDirectory: String { root + "/Tests/Fixtures/notifications" }
+    static var notificationFiles: [String] { list(notificationsDirectory, suffix: ".json") }
+
+    /// A notification body to test: one of ours, or one of the shared corpus.
+    struct Payload: Sendable, CustomStringConvertible {
+        var name: String
+        var path: String
+        var description: String { name }
+        var bytes: [UInt8] { Fixtures.read(path) }
+    }
+
+    /// Every notification body there is: ours always, the corpus when it is beside the clone.
+    static var payloads: [Payload] {
+        notificationFiles.map { Payload(name: $0, path: notificationsDirectory + "/" + $0) }
+            + sampleFiles.map { Payload(name: $0, path: samplesDirectory + "/" + $0) }
+    }
+
+    static func notification(_ name: String) -> [UInt8] { read(notificationsDirectory + "/" + name) }
 
     static func event(_ name: String) -> [UInt8] { read(root + "/events/" + name) }
     static func body(_ name: String) -> [UInt8] { read(root + "/events/bodies/" + name) }

@@ -11,17 +11,32 @@ import WebhookFuzzing
 
     @Test func seedEventsKeepTheirPromises() {
         for file in Fixtures.eventFiles { WebhookFuzzing.event(Fixtures.event(file)) }
+        for file in Fixtures.list(Fixtures.root + "/Tests/Fixtures/sqs", suffix: ".json") {
+            WebhookFuzzing.event(Fixtures.read(Fixtures.root + "/Tests/Fixtures/sqs/" + file))
+        }
+    }
+
+    @Test func seedMessagesKeepTheirPromises() {
+        for file in Fixtures.list(Fixtures.root + "/Tests/Fixtures/messages", suffix: ".json") {
+            WebhookFuzzing.deliveryMessage(Fixtures.read(Fixtures.root + "/Tests/Fixtures/messages/" + file))
+        }
     }
 
     @Test func seedBodiesKeepTheirPromises() {
-        for file in Fixtures.sampleFiles { WebhookFuzzing.signedBody(Fixtures.sample(file)) }
+        for payload in Fixtures.payloads { WebhookFuzzing.signedBody(payload.bytes) }
         for file in Fixtures.list(Fixtures.root + "/events/bodies", suffix: ".json") { WebhookFuzzing.signedBody(Fixtures.body(file)) }
     }
 
     @Test func crashesFoundByTheFuzzersStayFixed() {
         for file in Self.regressionFiles {
             let bytes = Fixtures.read(Fixtures.root + "/Tests/Fuzz/Regressions/" + file)
-            if file.hasPrefix("fuzz-webhook-event") { WebhookFuzzing.event(bytes) } else { WebhookFuzzing.signedBody(bytes) }
+            if file.hasPrefix("fuzz-webhook-event") {
+                WebhookFuzzing.event(bytes)
+            } else if file.hasPrefix("fuzz-delivery-message") {
+                WebhookFuzzing.deliveryMessage(bytes)
+            } else {
+                WebhookFuzzing.signedBody(bytes)
+            }
         }
     }
 }

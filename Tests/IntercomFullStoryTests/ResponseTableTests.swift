@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func optionalTopicsAreOffUntilConfigured() throws {
-        let body = Fixtures.sample("intercom-archive__intercom-webhooks__conversation.admin.replied.json")
+        let body = Fixtures.notification("conversation.admin.replied.1x.json")
         #expect(handler.handle(event: Fixtures.restEvent(body: body)).decision.reply?.outcome == .ignored)
         var configuration = Fixtures.configuration
         configuration.extraTopics = ["conversation.admin.replied"]

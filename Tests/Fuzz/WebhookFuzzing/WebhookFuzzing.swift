@@ -8,9 +8,14 @@ public enum WebhookFuzzing {
     static let handler = WebhookHandler(
         configuration: WebhookConfiguration(signature: .verify(secret: secret), extraTopics: Set(TopicTable.optionalTopics)))
 
-    /// Arbitrary bytes as the Lambda event: never an event to FullStory (nothing here is signed), and always
-    /// a response API Gateway accepts.
+    /// Arbitrary bytes as the Lambda event, routed as the function routes it: an SQS event's records are
+    /// decoded (see `sqsEvent`); anything else never becomes an event to FullStory (nothing here is signed), and
+    /// always gets a response API Gateway accepts.
     public static func event(_ bytes: [UInt8]) {
+        if let document = try? JSONDocument(parsing: bytes), let batch = SQSEvent(document.root) {
+            sqsEvent(batch)
+            return
+        }
         let (decision, _) = handler.handle(event: bytes)
         switch decision {
         case .deliver:
@@ -47,6 +52,25 @@ public enum WebhookFuzzing {
             }
             checkResponse(DeliveryOutcome.delivered(draft.event(contactSessionAttribute: nil)).reply.response)
         }
+    }
+
+    /// Every record of an SQS event gets a verdict, and the batch answer is valid JSON naming the records.
+    static func sqsEvent(_ batch: SQSEvent) {
+        for record in batch.records { deliveryMessage(Array((record.body ?? "").utf8)) }
+        let ids = batch.records.compactMap(\.messageID)
+        guard let root = try? JSONDocument(parsing: SQSBatchResponse(failedMessageIDs: ids).encoded()).root else {
+            fatalError("the batch response is not JSON")
+        }
+        precondition(root["batchItemFailures"]?.elements.compactMap { $0["itemIdentifier"]?.string } == ids)
+    }
+
+    /// Arbitrary bytes as a delivery queue message: refused, or decoded into an event whose message encodes
+    /// back to the same message, with valid FullStory bodies.
+    public static func deliveryMessage(_ bytes: [UInt8]) {
+        guard case .success(let message) = DeliveryMessage.decode(String(decoding: bytes, as: UTF8.self)) else { return }
+        precondition(DeliveryMessage.decode(message.encoded()) == .success(message), "a message does not round-trip")
+        checkFullStoryBody(message.event.body(), name: message.event.name)
+        checkFullStoryBody(message.event.unlinked().body(), name: message.event.name)
     }
 
     static func checkResponse(_ response: APIGatewayResponse) {
