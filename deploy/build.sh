@@ -23,6 +23,11 @@ ln -sf "$libstdcxx" .build/static-libstdc++/libstdc++.a
 ln -sf "$libgcc_eh" .build/static-libstdc++/libgcc_s.a
 flags=(-Xlinker -L"$PWD/.build/static-libstdc++")
 
+# libcurl is linked through a stub without symbol versions (deploy/curl-link-stub.sh), so that Amazon Linux 2023's
+# unversioned libcurl-minimal loads without a "no version information available" line at every cold start.
+stub="$PWD/$(deploy/curl-link-stub.sh)"
+export PKG_CONFIG_PATH="$stub/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+
 # lld places the functions listed in deploy/symbol-order.txt (make symbol-order) together, so that the pages the
 # kernel maps around them hold hot code: about 1 MB less resident memory. Names no longer present are skipped.
 flags+=(-Xswiftc -use-ld=lld -Xlinker --symbol-ordering-file="$PWD/deploy/symbol-order.txt"
@@ -34,9 +39,10 @@ if [ "${BOOTSTRAP_PIE:-0}" != 1 ]; then
   flags+=(-Xswiftc -Xclang-linker -Xswiftc -no-pie)
 fi
 
-# SwiftPM does not know the ordering file is an input of the link: relink when it is newer than the binary.
+# SwiftPM does not know the ordering file and the stub are inputs of the link: relink when one is newer.
 bin_path="$(swift build -c release --show-bin-path)"
-if [ -f "$bin_path/$product" ] && [ deploy/symbol-order.txt -nt "$bin_path/$product" ]; then
+if [ -f "$bin_path/$product" ] && { [ deploy/symbol-order.txt -nt "$bin_path/$product" ] \
+    || [ "$stub/libcurl.so" -nt "$bin_path/$product" ]; }; then
   rm -f "$bin_path/$product"
 fi
 

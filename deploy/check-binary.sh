@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fails unless the binary runs on provided.al2023 and starts fast there: no glibc symbol newer than GLIBC_2.34,
-# no Foundation/ICU, no shared library beyond libcurl, libcrypto, libc and libm (libstdc++ and GCC's unwinder are
+# Fails unless the binary runs on provided.al2023 and starts fast and quietly there: no glibc symbol newer than
+# GLIBC_2.34, no libcurl symbol version, no Foundation/ICU, no shared library beyond libcurl, libcrypto, libc and libm (libstdc++ and GCC's unwinder are
 # linked statically by deploy/build.sh: loading them costs about 1 ms of cold start).
 set -euo pipefail
 binary="${1:?usage: check-binary.sh <binary>}"
@@ -16,6 +16,16 @@ else
   echo "check-binary: FAIL: needs GLIBC_$glibc, newer than Amazon Linux 2023's 2.34:" >&2
   objdump -T "$binary" | grep -E "GLIBC_(2\.3[5-9]|2\.[4-9][0-9])" >&2 || true
   status=1
+fi
+
+# Amazon Linux 2023's libcurl-minimal has no symbol versions: a binary asking for CURL_OPENSSL_4 (Debian's) makes
+# the loader print "no version information available" at every cold start (deploy/curl-link-stub.sh avoids it).
+curl_versions="$(objdump -T "$binary" | grep -o '(CURL_[A-Za-z0-9_.]*)' | sort -u | tr -d '()' || true)"
+if [ -n "$curl_versions" ]; then
+  echo "check-binary: FAIL: needs libcurl symbol versions $(echo $curl_versions) (Amazon Linux 2023's libcurl has none; link through deploy/curl-link-stub.sh)" >&2
+  status=1
+else
+  echo "check-binary: no libcurl symbol version needed: ok"
 fi
 
 needed="$(readelf -d "$binary" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')"

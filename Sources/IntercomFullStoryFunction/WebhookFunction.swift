@@ -20,6 +20,8 @@ public final class WebhookFunction: LambdaHandler {
     private let circuit: CircuitBreaker?
     private let redelivery: Redelivery
     private let logger: Logger
+    /// One EMF line per invocation; `nil` outside Lambda (the CLI).
+    private let metrics: MetricsPublisher?
 
     /// The result of one webhook invocation, for the CLI and tests.
     public struct Result: Sendable {
@@ -29,9 +31,10 @@ public final class WebhookFunction: LambdaHandler {
         public var queued: (messageID: String, reason: DeliveryMessage.Reason, event: FullStoryEvent)?
     }
 
-    public init(configuration: FunctionConfiguration, logger: Logger) throws(HTTPClientError) {
+    public init(configuration: FunctionConfiguration, logger: Logger, metrics: MetricsPublisher? = nil) throws(HTTPClientError) {
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
         core = WebhookHandler(configuration: configuration.webhook)
         let caBundle = configuration.caBundlePath
         let options = HTTPClient.Options(caBundlePath: caBundle, userAgent: Self.userAgent)
@@ -60,16 +63,21 @@ public final class WebhookFunction: LambdaHandler {
         }
     }
 
+    /// The metrics line is written before the answer is returned, and so before it is posted.
     public func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         let start = LambdaClock.monotonicNanoseconds()
         // One parse routes the event: SQS records from the delivery queue, or an API Gateway request.
         guard let document = try? JSONDocument(parsing: event) else {
-            return invoke(event, context: context).reply.response.encoded()
+            let result = invoke(event, context: context)
+            metrics?.publish(InvocationMetrics(webhook: result))
+            return result.reply.response.encoded()
         }
         if let batch = SQSEvent(document.root) {
             return try redeliver(batch, startNanoseconds: start, context: context).encoded()
         }
-        return complete(core.handle(document: document), startNanoseconds: start, context: context).reply.response.encoded()
+        let result = complete(core.handle(document: document), startNanoseconds: start, context: context)
+        metrics?.publish(InvocationMetrics(webhook: result))
+        return result.reply.response.encoded()
     }
 
     /// One webhook (an API Gateway event), as `handle` runs it.
@@ -170,7 +178,18 @@ public final class WebhookFunction: LambdaHandler {
     {
         var logger = self.logger
         logger[metadataKey: "requestId"] = "\(context.requestID)"
-        let (response, summary) = try redelivery.process(batch, context: context, logger: logger)
+        let response: SQSBatchResponse
+        let summary: Redelivery.Summary
+        do {
+            (response, summary) = try redelivery.process(batch, context: context, logger: logger)
+        } catch {
+            // The whole batch fails (a record without an id): every record counts as failed.
+            var failed = Redelivery.Summary(records: batch.records.count)
+            failed.failed = batch.records.count
+            metrics?.publish(InvocationMetrics(redelivery: failed))
+            throw error
+        }
+        metrics?.publish(InvocationMetrics(redelivery: summary))
         let level: Logger.Level = summary.failed > 0 || summary.rejected > 0 ? .warning : .info
         if logger.logLevel <= level {
             logger.log(
@@ -193,7 +212,7 @@ public final class WebhookFunction: LambdaHandler {
         switch result.reply.outcome {
         case .fullStoryRefusedCredentials, .fullStoryUnavailable: level = .error
         case .queued: level = result.queued?.reason == .fullStoryRefusedCredentials ? .error : .warning
-        case .rejectedByFullStory, .unauthorized, .badRequest, .payloadTooLarge: level = .warning
+        case .rejectedByFullStory, .unauthorized, .badRequest, .payloadTooLarge, .appNotAllowed: level = .warning
         default: level = .info
         }
         // The line is built only when it will be written: this runs on every invocation.
@@ -206,6 +225,7 @@ public final class WebhookFunction: LambdaHandler {
         ]
         if let id = summary.notificationID { fields["notificationId"] = "\(id)" }
         if let topic = summary.topic { fields["topic"] = "\(topic)" }
+        if let appID = summary.appID { fields["appId"] = "\(appID)" }
         if let report = result.report {
             fields["attempts"] = "\(report.attempts)"
             if let status = report.lastStatus { fields["fullstoryStatus"] = "\(status)" }

@@ -12,6 +12,8 @@ import Logging
 let environment = ProcessEnvironment.variable
 let logger = Logger(label: "intercom-fullstory") { label in LambdaLogHandler(label: label, environment: environment) }
 let exit = LambdaRuntime.run(runtimeAPI: environment("AWS_LAMBDA_RUNTIME_API"), logger: logger) {
-    try WebhookFunction(configuration: try FunctionConfiguration(environment: environment), logger: logger)
+    try WebhookFunction(
+        configuration: try FunctionConfiguration(environment: environment), logger: logger,
+        metrics: MetricsPublisher(environment: environment))
 }
 Glibc.exit(exit.exitCode)

@@ -96,3 +96,22 @@ import Testing
         #expect(try FunctionConfiguration(environment: environment).fullStoryAPIURL == "http://127.0.0.1:8080")
     }
 }
+
+@Suite struct AppIDsConfigurationTests {
+    func configuration(_ value: String) throws -> FunctionConfiguration {
+        var environment = FunctionConfigurationTests.minimal
+        environment["INTERCOM_APP_IDS"] = value
+        return try FunctionConfiguration(environment: environment)
+    }
+
+    @Test func aCommaListTrimmed() throws {
+        #expect(try configuration(" abc123def , xyz789 ,,").webhook.allowedAppIDs == ["abc123def", "xyz789"])
+        #expect(try configuration("").webhook.allowedAppIDs.isEmpty)
+        #expect(try FunctionConfiguration(environment: FunctionConfigurationTests.minimal).webhook.allowedAppIDs.isEmpty)
+    }
+
+    @Test func aMalformedListIsNamed() {
+        #expect(throws: ConfigurationError.self) { try configuration("abc def") }
+        #expect(throws: ConfigurationError.self) { try configuration(String(repeating: "a", count: 65)) }
+    }
+}

@@ -1,4 +1,5 @@
 import IntercomFullStory
+import IntercomFullStoryFunction
 import TestSupport
 import Testing
 
@@ -19,5 +20,56 @@ import Testing
         #expect(template.values(of: "MessageRetentionPeriod").contains("1209600"), "the dead-letter queue keeps 14 days")
         #expect(template.values(of: "MaximumConcurrency") == ["2"])
         #expect(template.values(of: "FunctionResponseTypes") == ["[ReportBatchItemFailures]"])
+    }
+
+    /// The metric names the alarms of namespace IntercomFullStory watch.
+    var alarmedMetrics: [String] {
+        template.entries(of: "Resources").flatMap { entry -> [String] in
+            guard TemplateText.values(of: "Type", inLines: entry.lines) == ["AWS::CloudWatch::Alarm"],
+                TemplateText.values(of: "Namespace", inLines: entry.lines) == [Metric.namespace]
+            else { return [] }
+            return TemplateText.values(of: "MetricName", inLines: entry.lines)
+        }
+    }
+
+    /// The metric names the dashboard's widgets show in namespace IntercomFullStory.
+    var dashboardMetrics: [String] {
+        let marker = Array(#"["IntercomFullStory",""#.utf8)
+        return template.lines.flatMap { line -> [String] in
+            let bytes = Array(line.utf8)
+            var names: [String] = []
+            var index = 0
+            while index + marker.count <= bytes.count {
+                if bytes[index..<(index + marker.count)].elementsEqual(marker) {
+                    let start = index + marker.count
+                    let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.count
+                    names.append(String(decoding: bytes[start..<end], as: UTF8.self))
+                    index = end
+                } else {
+                    index += 1
+                }
+            }
+            return names
+        }
+    }
+
+    @Test func alarmsAndWidgetsNameOnlyMetricsTheCodeEmits() {
+        let emitted = Set(Metric.allCases.map(\.rawValue))
+        #expect(Set(alarmedMetrics) == ["FullStoryRefusedKey", "Unauthorized", "FullStoryUnavailable"])
+        for name in alarmedMetrics + dashboardMetrics {
+            #expect(emitted.contains(name), "template.yaml names \(name), which the function does not emit")
+        }
+        #expect(Set(dashboardMetrics) == emitted, "the dashboard shows every metric the function emits")
+    }
+
+    @Test func theOperationalAlarmsAreThere() {
+        let alarms = template.entries(of: "Resources").filter {
+            TemplateText.values(of: "Type", inLines: $0.lines) == ["AWS::CloudWatch::Alarm"]
+        }
+        let watched = alarms.flatMap { TemplateText.values(of: "MetricName", inLines: $0.lines) }
+        for metric in ["Errors", "Throttles", "ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible"] {
+            #expect(watched.contains(metric), "an alarm on \(metric)")
+        }
+        #expect(template.values(of: "Endpoint") == ["!Ref AlarmEmail"])
     }
 }

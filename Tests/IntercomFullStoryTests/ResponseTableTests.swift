@@ -146,3 +146,37 @@ import Testing
         #expect(try JSONDocument(parsing: root["body"]?.string ?? "").root["status"]?.string == "ping")
     }
 }
+
+/// `INTERCOM_APP_IDS`: only listed workspaces are forwarded; the others get 200 and nothing is sent.
+@Suite struct AppAllowListTests {
+    static func handler(_ allowed: Set<String>) -> WebhookHandler {
+        var configuration = Fixtures.configuration
+        configuration.allowedAppIDs = allowed
+        return WebhookHandler(configuration: configuration)
+    }
+
+    @Test func aListedWorkspaceIsForwarded() throws {
+        let draft = try #require(Self.handler(["abc123def"]).handle(event: Fixtures.event("closed.v1.json")).decision.draft)
+        #expect(draft.route.eventName == "Intercom Conversation Closed")
+    }
+
+    @Test func anUnlistedWorkspaceIsIgnoredWith200() throws {
+        for file in ["closed.v1.json", "rated.v2.json", "ping.v1.json", "ignored-topic.v1.json"] {
+            let (decision, summary) = Self.handler(["other-workspace"]).handle(event: Fixtures.event(file))
+            let reply = try #require(decision.reply, "\(file) sends nothing")
+            #expect(reply.outcome == .appNotAllowed)
+            #expect(reply.response.statusCode == 200)
+            #expect(reply.response.body == #"{"status":"ignored","reason":"app not allowed"}"#)
+            #expect(summary.appID?.isEmpty == false, "the workspace is named in the log")
+        }
+        // A notification without app_id cannot be on the list.
+        let body = #"{"type":"notification_event","topic":"conversation.admin.closed","data":{"item":{"type":"conversation","id":"1"}}}"#
+        #expect(Self.handler(["x"]).handle(event: Fixtures.restEvent(body: Array(body.utf8))).decision.reply?.outcome == .appNotAllowed)
+    }
+
+    @Test func theSignatureComesFirstAndTheEmptyListAllowsAll() throws {
+        #expect(Self.handler(["other"]).handle(event: Fixtures.event("bad-signature.v1.json")).decision.reply?.outcome == .unauthorized)
+        #expect(Self.handler([]).handle(event: Fixtures.event("closed.v2.json")).decision.draft != nil)
+        #expect(Self.handler(["other"]).handle(event: Fixtures.event("head.v1.json")).decision.reply?.outcome == .health)
+    }
+}

@@ -18,16 +18,26 @@ public struct WebhookConfiguration: Sendable {
     public var extraTopics: Set<String>
     public var inboxBaseURL: String
     public var maximumBodySize: Int
+    /// Workspaces (`app_id`) whose notifications are forwarded; empty forwards every workspace the app is
+    /// installed in.
+    public var allowedAppIDs: Set<String>
 
     public init(
         signature: SignaturePolicy, sessionAttribute: String = defaultSessionAttribute, extraTopics: Set<String> = [],
-        inboxBaseURL: String = defaultInboxBaseURL, maximumBodySize: Int = defaultMaximumBodySize
+        inboxBaseURL: String = defaultInboxBaseURL, maximumBodySize: Int = defaultMaximumBodySize,
+        allowedAppIDs: Set<String> = []
     ) {
         self.signature = signature
         self.sessionAttribute = sessionAttribute
         self.extraTopics = extraTopics
         self.inboxBaseURL = inboxBaseURL
         self.maximumBodySize = maximumBodySize
+        self.allowedAppIDs = allowedAppIDs
+    }
+
+    /// Whether notifications of this workspace are forwarded (always, without an allow-list).
+    public func allows(appID: String?) -> Bool {
+        allowedAppIDs.isEmpty || appID.map(allowedAppIDs.contains) == true
     }
 
     /// The route for `topic` if it is forwarded under this configuration.

@@ -13,4 +13,6 @@ public struct WebhookRequestSummary: Sendable {
     public var method: String?
     public var notificationID: String?
     public var topic: String?
+    /// The workspace (`app_id`) the notification says it comes from.
+    public var appID: String?
 }

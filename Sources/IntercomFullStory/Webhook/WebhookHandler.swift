@@ -70,6 +70,9 @@ public struct WebhookHandler: Sendable {
         }
         summary.notificationID = notification.id
         summary.topic = notification.topic
+        summary.appID = notification.appID
+        // Correctly signed, but from a workspace not on the list: nothing is sent, and Intercom need not retry.
+        guard configuration.allows(appID: notification.appID) else { return .reply(.appNotAllowed) }
         if notification.topic == "ping" { return .reply(.ping) }
         guard let route = configuration.enabledRoute(for: notification.topic) else {
             return .reply(.ignored(topic: notification.topic))

@@ -3,7 +3,7 @@
 public struct WebhookReply: Sendable, Equatable {
     public enum Outcome: String, Sendable {
         case health, methodNotAllowed = "method_not_allowed", payloadTooLarge = "payload_too_large"
-        case unauthorized, badRequest = "bad_request", ping, ignored
+        case unauthorized, badRequest = "bad_request", ping, ignored, appNotAllowed = "app_not_allowed"
         case delivered, queued, rejectedByFullStory = "rejected_by_fullstory"
         case fullStoryRefusedCredentials = "fullstory_refused_credentials"
         case fullStoryUnavailable = "fullstory_unavailable"
@@ -50,6 +50,11 @@ public struct WebhookReply: Sendable, Equatable {
             outcome: .ignored, reason: "topic not forwarded",
             response: .json(200, [("status", "ignored"), ("topic", topic)]))
     }
+
+    /// A correctly signed notification from a workspace not in `INTERCOM_APP_IDS`.
+    public static let appNotAllowed = WebhookReply(
+        outcome: .appNotAllowed, reason: "workspace not in INTERCOM_APP_IDS",
+        response: .json(200, [("status", "ignored"), ("reason", "app not allowed")]))
 
     public static func delivered(_ event: FullStoryEvent) -> WebhookReply {
         WebhookReply(

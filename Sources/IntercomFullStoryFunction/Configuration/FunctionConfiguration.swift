@@ -77,9 +77,18 @@ public struct FunctionConfiguration: Sendable {
             }
             topics.insert(name)
         }
+        var appIDs: Set<String> = []
+        for item in (value("INTERCOM_APP_IDS") ?? "").split(separator: ",") {
+            let appID = String(item).trimmingASCIIWhitespace()
+            guard !appID.isEmpty else { continue }
+            guard appID.utf8.count <= 64, appID.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ",") }) else {
+                throw ConfigurationError(variable: "INTERCOM_APP_IDS", problem: "must be a comma list of workspace ids")
+            }
+            appIDs.insert(appID)
+        }
         webhook = WebhookConfiguration(
             signature: signature, sessionAttribute: attribute, extraTopics: topics,
-            inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL))
+            inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL), allowedAppIDs: appIDs)
         caBundlePath = CABundle.locate(environment: environment)
         deliveryQueue = try value("DELIVERY_QUEUE_URL").map { url throws(ConfigurationError) in
             try DeliveryQueueSettings(queueURL: url, value: value)

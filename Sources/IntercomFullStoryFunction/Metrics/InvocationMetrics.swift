@@ -1,0 +1,52 @@
+import IntercomFullStory
+
+/// The values one invocation publishes: every count (zeros included, so that dashboards and alarms see a
+/// steady series), and FullStory's latency when FullStory was called.
+public struct InvocationMetrics: Sendable, Equatable {
+    public private(set) var counts: [Metric: Int] = [:]
+    /// Milliseconds spent waiting for FullStory; `nil` when it was not called.
+    public private(set) var fullStoryLatency: Double?
+
+    public init() {}
+
+    public mutating func add(_ metric: Metric, _ amount: Int = 1) {
+        guard amount != 0 else { return }
+        counts[metric, default: 0] += amount
+    }
+
+    public subscript(_ metric: Metric) -> Int { counts[metric] ?? 0 }
+
+    mutating func addFullStoryCalls(attempts: Int, milliseconds: Double) {
+        add(.fullStoryAttempts, attempts)
+        if attempts > 0 { fullStoryLatency = (fullStoryLatency ?? 0) + milliseconds }
+    }
+
+    /// A webhook's metrics from its reply and delivery.
+    public init(webhook result: WebhookFunction.Result) {
+        switch result.reply.outcome {
+        case .delivered: add(.delivered)
+        case .queued:
+            add(.queued)
+            add(result.queued?.reason == .fullStoryRefusedCredentials ? .fullStoryRefusedKey : .fullStoryUnavailable)
+        case .rejectedByFullStory: add(.rejected)
+        case .ignored: add(.ignored)
+        case .appNotAllowed: add(.appNotAllowed)
+        case .unauthorized: add(.unauthorized)
+        case .badRequest, .payloadTooLarge, .methodNotAllowed: add(.badRequest)
+        case .fullStoryUnavailable: add(.fullStoryUnavailable)
+        case .fullStoryRefusedCredentials: add(.fullStoryRefusedKey)
+        case .health, .ping: break
+        }
+        if let report = result.report { addFullStoryCalls(attempts: report.attempts, milliseconds: report.fullStoryMilliseconds) }
+    }
+
+    /// A redelivery batch's metrics, per record.
+    public init(redelivery summary: Redelivery.Summary) {
+        add(.redelivered, summary.delivered)
+        add(.redeliveryFailed, summary.failed)
+        add(.rejected, summary.rejected)
+        add(.fullStoryUnavailable, summary.fullStoryUnavailable)
+        add(.fullStoryRefusedKey, summary.fullStoryRefusedCredentials)
+        addFullStoryCalls(attempts: summary.fullStoryAttempts, milliseconds: summary.fullStoryMilliseconds)
+    }
+}
