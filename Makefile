@@ -14,6 +14,7 @@ invoke:
 # moto's server as SQS).
 test: requirements emulator moto
 	swift build --product bootstrap
+	swift build --product intercom-fullstory
 	swift test
 
 # System packages the build links against (installed with apt-get when run as root).

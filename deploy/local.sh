@@ -30,6 +30,12 @@ for _ in $(seq 300); do [ -s "$work/fullstory.port" ] && [ -s "$work/sqs.json" ]
 fullstory_port="$(cat "$work/fullstory.port")"
 sqs() { "$python" -c 'import json, sys; info = json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, info))' "$work/sqs.json" "$1"; }
 
+# Every optional topic is on locally, so that the table shows the ticket and Fin samples too (set
+# FULLSTORY_EVENT_TOPICS= to see the defaults only).
+optional_topics="conversation.user.replied,conversation.admin.replied,conversation.admin.assigned,conversation.admin.snoozed"
+optional_topics+=",conversation.admin.opened,conversation.operator.replied,ticket.created,ticket.state.updated"
+optional_topics+=",ticket.resolved,ticket.closed,ticket.rating.provided"
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 invoke_port="$(free_port)"
 runtime_port="$(free_port)"
@@ -38,7 +44,7 @@ env -i PATH="$PATH" \
   FULLSTORY_API_KEY="${FULLSTORY_API_KEY:-local-test-key}" \
   FULLSTORY_API_URL="http://127.0.0.1:$fullstory_port" \
   INTERCOM_CLIENT_SECRET="${INTERCOM_CLIENT_SECRET:-test-intercom-client-secret}" \
-  FULLSTORY_EVENT_TOPICS="${FULLSTORY_EVENT_TOPICS:-}" \
+  FULLSTORY_EVENT_TOPICS="${FULLSTORY_EVENT_TOPICS-$optional_topics}" \
   DELIVERY_QUEUE_URL="$(sqs 'queues["delivery"]')" AWS_REGION="$(sqs region)" \
   AWS_ACCESS_KEY_ID="$(sqs 'role["access_key_id"]')" AWS_SECRET_ACCESS_KEY="$(sqs 'role["secret_access_key"]')" \
   AWS_SESSION_TOKEN="$(sqs 'role["session_token"]')" \

@@ -9,7 +9,8 @@ swift build --product intercom-fullstory >/dev/null
 cli="$(swift build --show-bin-path)/intercom-fullstory"
 for version in 1.0 2.0; do
   suffix="v${version%%.*}"
-  for body in closed rated opened ping ignored-topic; do
+  for body in closed rated opened ping ignored-topic closed-by-fin fin-replied ticket-created ticket-state-updated \
+      ticket-resolved ticket-closed ticket-closed-legacy ticket-rated; do
     "$cli" sign "events/bodies/$body.json" --payload "$version" >"events/$body.$suffix.json"
   done
   "$cli" sign events/bodies/closed.json --payload "$version" --secret-variable WRONG_SECRET >"events/bad-signature.$suffix.json"

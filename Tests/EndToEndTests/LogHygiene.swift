@@ -6,7 +6,7 @@ import Testing
 enum LogHygiene {
     static var forbidden: [String] {
         var texts = [EmulatorHarness.clientSecret, EmulatorHarness.fullStoryKey, EmulatorHarness.intercomToken]
-        for body in ["closed", "rated", "opened"] {
+        for body in ["closed", "rated", "opened", "ticket-created", "ticket-rated", "fin-replied", "closed-by-fin"] {
             let root = try? JSONDocument(parsing: readFile(repositoryRoot + "/events/bodies/\(body).json")).root
             texts += root.map(bodies) ?? []
         }
@@ -16,7 +16,8 @@ enum LogHygiene {
     static func bodies(_ value: JSONValue) -> [String] {
         var texts: [String] = []
         for (key, member) in value.members {
-            if key == "body" || key == "remark", let text = member.string, text.count > 3 { texts.append(text) }
+            let isText = ["body", "remark", "_default_title_", "_default_description_", "rating_remark"].contains(key)
+            if isText, let text = member.string, text.count > 3 { texts.append(text) }
             texts += bodies(member)
         }
         for element in value.elements { texts += bodies(element) }

@@ -100,15 +100,39 @@ import Testing
         #expect(decoded.properties == [EventProperty("on", .bool(true)), EventProperty("l", .strings(["a"]))])
     }
 
-    /// Messages written by version 1 stay readable: a queue may hold them for days across deployments.
+    /// Messages written by version 1 stay readable: a queue may hold them for days across deployments, and
+    /// what is redelivered is the request stored, byte for byte, whatever today's mapping would build.
     @Test(arguments: ["closed", "rated", "opened"])
-    func committedVersion1MessagesDecodeToTodaysRequests(_ name: String) throws {
+    func committedVersion1MessagesDecodeToTheirStoredRequests(_ name: String) throws {
         let text = String(decoding: Fixtures.read(Fixtures.root + "/Tests/Fixtures/messages/\(name).v1.json"), as: UTF8.self)
         let message = try DeliveryMessage.decode(text).get()
+        #expect(String(decoding: message.event.body(), as: UTF8.self) == Self.member("request", of: text))
         let draft = try #require(Self.handler.handle(event: Fixtures.event("\(name).v1.json")).decision.draft)
-        let today = draft.event(contactSessionAttribute: nil)
-        #expect(message.event.idempotencyKey == today.idempotencyKey)
-        #expect(message.event.body() == today.body(), "the request first tried is the one redelivered")
+        #expect(message.event.idempotencyKey == draft.event(contactSessionAttribute: nil).idempotencyKey)
         #expect(message.origin.notificationID == "notif_fixture-\(name)")
+    }
+
+    /// The text of an object member of a compact JSON document (strings skipped, so braces in them are safe).
+    static func member(_ name: String, of text: String) -> String {
+        let bytes = Array(text.utf8), marker = Array("\"\(name)\":".utf8)
+        guard let start = (0...(bytes.count - marker.count)).first(where: { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+        else { return "" }
+        var index = start + marker.count, depth = 0, inString = false, escaped = false
+        let valueStart = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 { return String(decoding: bytes[valueStart...index], as: UTF8.self) }
+            }
+            index += 1
+        }
+        return ""
     }
 }

@@ -22,7 +22,8 @@ import Testing
         ])
         #expect(Set(TopicTable.optionalTopics) == [
             "conversation.user.replied", "conversation.admin.replied", "conversation.admin.assigned",
-            "conversation.admin.snoozed", "conversation.admin.opened",
+            "conversation.admin.snoozed", "conversation.admin.opened", "conversation.operator.replied",
+            "ticket.created", "ticket.state.updated", "ticket.resolved", "ticket.closed", "ticket.rating.provided",
         ])
     }
 

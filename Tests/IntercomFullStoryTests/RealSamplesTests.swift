@@ -49,11 +49,13 @@ import Testing
         }
     }
 
-    /// Every `body` string in the payload (message and part bodies).
+    /// Every piece of customer or teammate text in the payload: message and part bodies, ticket titles and
+    /// descriptions, Fin's rating remark.
     static func messageTexts(_ value: JSONValue) -> [String] {
         var texts: [String] = []
         for (key, member) in value.members {
-            if key == "body", let text = member.string, text.count > 3 { texts.append(text) }
+            let isText = ["body", "_default_title_", "_default_description_", "rating_remark"].contains(key)
+            if isText, let text = member.string, text.count > 3 { texts.append(text) }
             texts += messageTexts(member)
         }
         for element in value.elements { texts += messageTexts(element) }

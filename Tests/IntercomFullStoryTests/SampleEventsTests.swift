@@ -23,6 +23,19 @@ import Testing
             Expectation(file: "head.\(version).json", status: 200),
         ]
     } + [Expectation(file: "closed-base64.v1.json", status: 200, eventName: "Intercom Conversation Closed", link: "user.uid + most recent session")]
+        + ["v1", "v2"].flatMap { version in
+            [
+                Expectation(file: "closed-by-fin.\(version).json", status: 200, eventName: "Intercom Conversation Closed", link: "user.uid + most recent session"),
+                // Optional topics: ignored until FULLSTORY_EVENT_TOPICS lists them (see TicketAndFinTests).
+                Expectation(file: "fin-replied.\(version).json", status: 200),
+                Expectation(file: "ticket-created.\(version).json", status: 200),
+                Expectation(file: "ticket-state-updated.\(version).json", status: 200),
+                Expectation(file: "ticket-resolved.\(version).json", status: 200),
+                Expectation(file: "ticket-closed.\(version).json", status: 200),
+                Expectation(file: "ticket-closed-legacy.\(version).json", status: 200),
+                Expectation(file: "ticket-rated.\(version).json", status: 200),
+            ]
+        }
 
     @Test func everyEventFileHasAnExpectation() {
         #expect(Set(Fixtures.eventFiles) == Set(Self.expectations.map(\.file)))

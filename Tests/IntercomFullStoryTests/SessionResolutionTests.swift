@@ -92,7 +92,7 @@ import Testing
         var configuration = Fixtures.configuration
         configuration.sessionAttribute = "Has attachments"
         let draft = try #require(WebhookHandler(configuration: configuration).handle(event: Fixtures.event("rated.v1.json")).decision.draft)
-        #expect(draft.conversationSessionAttribute == nil)  // present but a boolean, not a session
+        #expect(draft.itemSessionAttribute == nil)  // present but a boolean, not a session
         #expect(draft.wantsContactLookup)
     }
 

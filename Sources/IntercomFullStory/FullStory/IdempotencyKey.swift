@@ -11,7 +11,8 @@ public enum IdempotencyKey {
         uuid5(["notification", id, eventName])
     }
 
-    /// When the notification has no id: from topic, conversation and the moment of the event.
+    /// When the notification has no id: from topic, item (conversation or ticket) and the moment of the event.
+    /// The first part stays "conversation" for every item: keys already sent must not change.
     public static func forConversation(topic: String, conversationID: String, moment: Int?, eventName: String)
         -> String
     {

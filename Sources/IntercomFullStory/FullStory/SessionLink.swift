@@ -13,6 +13,7 @@ public enum SessionLink: Sendable, Equatable {
 
     public enum Source: String, Sendable {
         case conversationAttribute = "conversation_attribute"
+        case ticketAttribute = "ticket_attribute"
         case contactAttribute = "contact_attribute"
     }
 
@@ -36,8 +37,17 @@ public enum SessionResolver {
     public static func resolve(conversationAttribute: String?, contactAttribute: String?, externalID: String?)
         -> SessionLink
     {
-        if let text = conversationAttribute, let id = FullStorySessionID(parsing: text) {
-            return .session(id, source: .conversationAttribute)
+        resolve(
+            itemAttribute: conversationAttribute, itemSource: .conversationAttribute, contactAttribute: contactAttribute,
+            externalID: externalID)
+    }
+
+    /// The same for any item: `itemAttribute` is the conversation's or the ticket's own attribute.
+    public static func resolve(
+        itemAttribute: String?, itemSource: SessionLink.Source, contactAttribute: String?, externalID: String?
+    ) -> SessionLink {
+        if let text = itemAttribute, let id = FullStorySessionID(parsing: text) {
+            return .session(id, source: itemSource)
         }
         if let text = contactAttribute, let id = FullStorySessionID(parsing: text) {
             return .session(id, source: .contactAttribute)

@@ -6,6 +6,14 @@ public struct IntercomConversation: Sendable {
     public struct Teammate: Sendable, Equatable {
         public var id: String
         public var name: String?
+        /// `admin`, `bot` (Fin, Intercom's AI agent), `team`…, when the payload says.
+        public var type: String?
+
+        public init(id: String, name: String?, type: String? = nil) {
+            self.id = id
+            self.name = name
+            self.type = type
+        }
     }
 
     public struct Contact: Sendable, Equatable {
@@ -50,6 +58,11 @@ public struct IntercomConversation: Sendable {
     public var statistics: [(name: String, value: Int)]
     /// Conversation custom attributes (2.x), kept for the session lookup.
     public var customAttributes: JSONValue?
+    /// Fin, Intercom's AI agent: whether it took part, how its part ended (`ai_agent.resolution_state`:
+    /// `assumed_resolution`, `confirmed_resolution`, `routed_to_team`, `abandoned`…) and its own rating.
+    public var aiAgentParticipated: Bool?
+    public var aiAgentResolutionState: String?
+    public var aiAgentRating: Int?
 
     /// Statistics forwarded to FullStory: durations in seconds and counts.
     public static let forwardedStatistics = [
@@ -74,11 +87,14 @@ public struct IntercomConversation: Sendable {
         partList = item["conversation_parts"].flatMap { $0["conversation_parts"] ?? ($0.kind == .array ? $0 : nil) }
         statistics = Self.statistics(item["statistics"])
         customAttributes = item["custom_attributes"].flatMap { $0.kind == .object ? $0 : nil }
+        aiAgentParticipated = item["ai_agent_participated"]?.bool
+        aiAgentResolutionState = item["ai_agent", "resolution_state"]?.nonEmptyString
+        aiAgentRating = item["ai_agent", "rating"]?.int
     }
 
     private static func teammate(_ value: JSONValue?) -> Teammate? {
         guard let value, let id = value["id"]?.identifier else { return nil }
-        return Teammate(id: id, name: value["name"]?.nonEmptyString)
+        return Teammate(id: id, name: value["name"]?.nonEmptyString, type: value["type"]?.nonEmptyString)
     }
 
     private static func contact(_ item: JSONValue) -> Contact? {
@@ -111,7 +127,7 @@ public struct IntercomConversation: Sendable {
         return list.elements.compactMap { $0["name"]?.nonEmptyString }
     }
 
-    private static func rating(_ value: JSONValue?) -> Rating? {
+    static func rating(_ value: JSONValue?) -> Rating? {
         // Unrated conversations carry `null`, `{}` or an object of nulls.
         guard let value, let score = value["rating"]?.int else { return nil }
         return Rating(

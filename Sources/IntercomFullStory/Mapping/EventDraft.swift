@@ -1,34 +1,38 @@
-/// A conversation notification turned into everything the FullStory event needs except the session link,
-/// which may depend on a contact lookup done by the caller.
+/// A notification turned into everything the FullStory event needs except the session link, which may depend
+/// on a contact lookup done by the caller.
 public struct EventDraft: Sendable {
     public var route: TopicRoute
+    /// The event's name: the route's, or its variant for a shape (`ticket.closed` before 2.15).
+    public var eventName: String
     public var notificationID: String?
     /// The workspace the notification came from (`app_id`).
     public var appID: String?
-    public var conversationID: String
+    /// The conversation's or the ticket's id.
+    public var itemID: String
     public var timestamp: String?
     public var properties: [EventProperty]
     public var idempotencyKey: String
     /// The contact whose custom attributes may hold the session (`nil` when the payload names none).
     public var contactID: String?
     public var externalID: String?
-    /// The session attribute on the conversation itself, when present.
-    public var conversationSessionAttribute: String?
+    /// The session attribute on the item itself (a conversation or ticket attribute), when present.
+    public var itemSessionAttribute: String?
+    /// Where `itemSessionAttribute` comes from, for the link's label.
+    public var itemSessionSource: SessionLink.Source
 
-    /// Whether a contact lookup could still improve the link: the conversation does not carry a usable
-    /// session and the contact is known.
+    /// Whether a contact lookup could still improve the link: the item does not carry a usable session and
+    /// the contact is known.
     public var wantsContactLookup: Bool {
-        contactID != nil && conversationSessionAttribute.flatMap(FullStorySessionID.init(parsing:)) == nil
+        contactID != nil && itemSessionAttribute.flatMap(FullStorySessionID.init(parsing:)) == nil
     }
 
     /// The final event, given the contact's session attribute (from the lookup; `nil` when none was done or
     /// it failed).
     public func event(contactSessionAttribute: String?) -> FullStoryEvent {
         let link = SessionResolver.resolve(
-            conversationAttribute: conversationSessionAttribute, contactAttribute: contactSessionAttribute,
+            itemAttribute: itemSessionAttribute, itemSource: itemSessionSource, contactAttribute: contactSessionAttribute,
             externalID: externalID)
         return FullStoryEvent(
-            name: route.eventName, timestamp: timestamp, properties: properties, link: link,
-            idempotencyKey: idempotencyKey)
+            name: eventName, timestamp: timestamp, properties: properties, link: link, idempotencyKey: idempotencyKey)
     }
 }

@@ -1,5 +1,5 @@
 /// Builds the FullStory event draft for a mapped topic. Message text never becomes a property: it is customer
-/// content.
+/// content. Conversations are mapped here, tickets in `EventMapper+Ticket.swift`; what both share is below.
 public struct EventMapper: Sendable {
     public var sessionAttribute: String
     /// Base of the inbox links, e.g. `https://app.intercom.com` (or the EU/AU host).
@@ -15,16 +15,27 @@ public struct EventMapper: Sendable {
     {
         let momentPart = momentPart(route.moment, conversation)
         let moment = momentTime(route.moment, conversation, momentPart) ?? notification.createdAt
+        return draft(
+            route: route, eventName: route.eventName, notification: notification, itemID: conversation.id, moment: moment,
+            properties: properties(route, notification, conversation, momentPart), contact: conversation.contact,
+            itemSessionAttribute: conversation.customAttributes?[sessionAttribute]?.nonEmptyString,
+            itemSessionSource: .conversationAttribute)
+    }
+
+    /// The draft around an item's properties: the key, the timestamp, the session inputs.
+    func draft(
+        route: TopicRoute, eventName: String, notification: IntercomNotification, itemID: String, moment: Int?,
+        properties: [EventProperty], contact: IntercomConversation.Contact?, itemSessionAttribute: String?,
+        itemSessionSource: SessionLink.Source
+    ) -> EventDraft {
         let key =
-            notification.id.map { IdempotencyKey.forNotification(id: $0, eventName: route.eventName) }
-            ?? IdempotencyKey.forConversation(
-                topic: route.topic, conversationID: conversation.id, moment: moment, eventName: route.eventName)
+            notification.id.map { IdempotencyKey.forNotification(id: $0, eventName: eventName) }
+            ?? IdempotencyKey.forConversation(topic: route.topic, conversationID: itemID, moment: moment, eventName: eventName)
         return EventDraft(
-            route: route, notificationID: notification.id, appID: notification.appID, conversationID: conversation.id,
-            timestamp: moment.map { ISO8601.format(unixSeconds: $0) },
-            properties: properties(route, notification, conversation, momentPart), idempotencyKey: key,
-            contactID: conversation.contact?.id, externalID: conversation.contact?.externalID,
-            conversationSessionAttribute: conversation.customAttributes?[sessionAttribute]?.nonEmptyString)
+            route: route, eventName: eventName, notificationID: notification.id, appID: notification.appID, itemID: itemID,
+            timestamp: moment.map { ISO8601.format(unixSeconds: $0) }, properties: properties, idempotencyKey: key,
+            contactID: contact?.id, externalID: contact?.externalID, itemSessionAttribute: itemSessionAttribute,
+            itemSessionSource: itemSessionSource)
     }
 
     private func momentPart(_ moment: TopicRoute.Moment, _ conversation: IntercomConversation)
@@ -38,26 +49,37 @@ public struct EventMapper: Sendable {
         _ moment: TopicRoute.Moment, _ conversation: IntercomConversation, _ part: IntercomConversation.Part?
     ) -> Int? {
         switch moment {
-        case .conversationCreated: conversation.createdAt
+        case .created: conversation.createdAt
         case .rating: conversation.rating?.ratedAt
         case .part: part?.createdAt
+        case .ticketStateChange: nil
         }
     }
 
     private func teammate(
         _ moment: TopicRoute.Moment, _ conversation: IntercomConversation, _ part: IntercomConversation.Part?
     ) -> IntercomConversation.Teammate? {
-        if case .rating = moment, var rated = conversation.rating?.teammate {
-            // The rating names the teammate by id only; the assignee may be the same person, with a name.
-            if rated.name == nil, conversation.assignee?.id == rated.id { rated.name = conversation.assignee?.name }
+        if case .rating = moment, let rated = Self.named(conversation.rating?.teammate, from: conversation.assignee) {
             return rated
         }
-        if let part, let author = part.author, part.authorType != "user", part.authorType != "lead",
-            part.authorType != "contact"
-        {
-            return author
+        return Self.teammate(authorOf: part) ?? conversation.assignee
+    }
+
+    /// A rated teammate, named from the assignee when it is the same person (ratings name teammates by id only).
+    static func named(_ teammate: IntercomConversation.Teammate?, from assignee: IntercomConversation.Teammate?)
+        -> IntercomConversation.Teammate?
+    {
+        guard var teammate else { return nil }
+        if teammate.name == nil, assignee?.id == teammate.id { teammate.name = assignee?.name }
+        return teammate
+    }
+
+    /// The author of a part, unless the customer wrote it.
+    static func teammate(authorOf part: IntercomConversation.Part?) -> IntercomConversation.Teammate? {
+        guard let part, let author = part.author, !["user", "lead", "contact"].contains(part.authorType ?? "") else {
+            return nil
         }
-        return conversation.assignee
+        return author
     }
 
     private func properties(
@@ -80,19 +102,22 @@ public struct EventMapper: Sendable {
         if let pageURL = conversation.pageURL {
             properties.append(EventProperty("page_url", .string(pageURL)))
         }
-        if let teammate = teammate(route.moment, conversation, part) {
-            properties.append(EventProperty("teammate_id", .string(teammate.id)))
-            if let name = teammate.name { properties.append(EventProperty("teammate_name", .string(name))) }
-        }
-        if case .rating = route.moment, let rating = conversation.rating {
-            properties.append(EventProperty("rating", .int(rating.score)))
-            if let remark = rating.remark { properties.append(EventProperty("remark", .string(remark))) }
-        }
+        Self.append(teammate(route.moment, conversation, part), to: &properties)
+        if case .rating = route.moment { Self.append(conversation.rating, to: &properties) }
         if !conversation.tags.isEmpty {
             properties.append(EventProperty("tags", .strings(conversation.tags)))
         }
         if let priority = conversation.priority {
             properties.append(EventProperty("priority", .string(priority)))
+        }
+        if let participated = conversation.aiAgentParticipated {
+            properties.append(EventProperty("ai_agent_participated", .bool(participated)))
+        }
+        if let state = conversation.aiAgentResolutionState {
+            properties.append(EventProperty("ai_agent_resolution_state", .string(state)))
+        }
+        if let rating = conversation.aiAgentRating {
+            properties.append(EventProperty("ai_agent_rating", .int(rating)))
         }
         for statistic in conversation.statistics {
             properties.append(EventProperty(statistic.name, .int(statistic.value)))
@@ -100,7 +125,21 @@ public struct EventMapper: Sendable {
         return properties
     }
 
-    /// Inbox link (Intercom's current URL scheme).
+    static func append(_ teammate: IntercomConversation.Teammate?, to properties: inout [EventProperty]) {
+        guard let teammate else { return }
+        properties.append(EventProperty("teammate_id", .string(teammate.id)))
+        if let name = teammate.name { properties.append(EventProperty("teammate_name", .string(name))) }
+        // `bot` tells Fin from a person (a close by Fin, a Fin reply).
+        if let type = teammate.type { properties.append(EventProperty("teammate_type", .string(type))) }
+    }
+
+    static func append(_ rating: IntercomConversation.Rating?, to properties: inout [EventProperty]) {
+        guard let rating else { return }
+        properties.append(EventProperty("rating", .int(rating.score)))
+        if let remark = rating.remark { properties.append(EventProperty("remark", .string(remark))) }
+    }
+
+    /// Inbox link (Intercom's current URL scheme); tickets live at the same address as conversations.
     func inboxURL(appID: String, conversationID: String) -> String {
         "\(inboxBaseURL)/a/inbox/\(appID)/inbox/conversation/\(conversationID)"
     }

@@ -1,7 +1,7 @@
 /// The topics this function understands. Adding a topic is adding a line.
 public enum TopicTable {
     public static let routes: [TopicRoute] = [
-        TopicRoute("conversation.user.created", "Intercom Conversation Opened", enabledByDefault: true, moment: .conversationCreated),
+        TopicRoute("conversation.user.created", "Intercom Conversation Opened", enabledByDefault: true, moment: .created),
         TopicRoute("conversation.admin.closed", "Intercom Conversation Closed", enabledByDefault: true, moment: .part(["close"])),
         TopicRoute("conversation.rating.added", "Intercom Conversation Rated", enabledByDefault: true, moment: .rating),
         TopicRoute("conversation.user.replied", "Intercom Conversation User Replied", enabledByDefault: false, moment: .part(["comment"])),
@@ -9,6 +9,12 @@ public enum TopicTable {
         TopicRoute("conversation.admin.assigned", "Intercom Conversation Assigned", enabledByDefault: false, moment: .part(["assignment", "assign_and_reopen", "default_assignment", "comment"])),
         TopicRoute("conversation.admin.snoozed", "Intercom Conversation Snoozed", enabledByDefault: false, moment: .part(["snoozed"])),
         TopicRoute("conversation.admin.opened", "Intercom Conversation Reopened", enabledByDefault: false, moment: .part(["open"])),
+        TopicRoute("conversation.operator.replied", "Intercom Conversation Fin Replied", enabledByDefault: false, moment: .part(["comment", "quick_reply"])),
+        TopicRoute("ticket.created", "Intercom Ticket Created", enabledByDefault: false, moment: .created, subject: .ticket),
+        TopicRoute("ticket.state.updated", "Intercom Ticket State Changed", enabledByDefault: false, moment: .ticketStateChange, subject: .ticket),
+        TopicRoute("ticket.resolved", "Intercom Ticket Resolved", enabledByDefault: false, moment: .ticketStateChange, subject: .ticket),
+        TopicRoute("ticket.closed", "Intercom Ticket Closed", enabledByDefault: false, moment: .ticketStateChange, subject: .ticket, unnestedEventName: "Intercom Ticket Resolved"),
+        TopicRoute("ticket.rating.provided", "Intercom Ticket Rated", enabledByDefault: false, moment: .rating, subject: .ticket),
     ]
 
     public static func route(for topic: String) -> TopicRoute? { routes.first { $0.topic == topic } }

@@ -77,9 +77,17 @@ public struct WebhookHandler: Sendable {
         guard let route = configuration.enabledRoute(for: notification.topic) else {
             return .reply(.ignored(topic: notification.topic))
         }
-        guard let conversation = IntercomConversation(notification.item) else {
-            return .reply(.badRequest("\(notification.topic) without a conversation id"))
+        switch route.subject {
+        case .conversation:
+            guard let conversation = IntercomConversation(notification.item) else {
+                return .reply(.badRequest("\(notification.topic) without a conversation id"))
+            }
+            return .deliver(mapper.draft(route: route, notification: notification, conversation: conversation))
+        case .ticket:
+            guard let ticket = IntercomTicket(notification.item) else {
+                return .reply(.badRequest("\(notification.topic) without a ticket id"))
+            }
+            return .deliver(mapper.draft(route: route, notification: notification, ticket: ticket))
         }
-        return .deliver(mapper.draft(route: route, notification: notification, conversation: conversation))
     }
 }
