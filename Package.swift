@@ -47,6 +47,12 @@ let package = Package(
             ]
         ),
 
+        // `intercom-fullstory backfill`: past conversations from Intercom's search to FullStory.
+        .target(
+            name: "Backfill",
+            dependencies: ["IntercomFullStory", "IntercomFullStoryFunction", "CurlHTTP", "FlatJSON", "FileContents", "LambdaRuntime"]
+        ),
+
         // Executables.
         .executableTarget(
             name: "bootstrap",
@@ -70,6 +76,7 @@ let package = Package(
         .executableTarget(
             name: "IntercomFullStoryCLI",
             dependencies: [
+                "Backfill",
                 "FileContents",
                 "IntercomFullStory",
                 "IntercomFullStoryFunction",
@@ -131,6 +138,8 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // Runs the built `intercom-fullstory backfill` against stand-ins for Intercom's search and FullStory.
+        .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory"]),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory"]),
     ],

@@ -30,4 +30,9 @@ static inline CURLcode ifs_curl_setopt_callback(CURL *handle, CURLoption option,
 static inline CURLcode ifs_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+
+// The multi interface's completion message: which transfer ended, and how (a union member in C).
+static inline int ifs_curl_msg_is_done(const CURLMsg *message) { return message->msg == CURLMSG_DONE; }
+static inline CURL *ifs_curl_msg_handle(const CURLMsg *message) { return message->easy_handle; }
+static inline CURLcode ifs_curl_msg_result(const CURLMsg *message) { return message->data.result; }
 #endif

@@ -5,6 +5,6 @@ struct IntercomFullStoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intercom-fullstory",
         abstract: "Forward Intercom conversation webhooks to FullStory as custom events.",
-        subcommands: [InvokeCommand.self, SignCommand.self]
+        subcommands: [InvokeCommand.self, SignCommand.self, BackfillCommand.self]
     )
 }

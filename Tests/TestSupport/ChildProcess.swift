@@ -12,12 +12,17 @@ public final class ChildProcess: Sendable {
         public let description: String
     }
 
-    public init(executable: String, arguments: [String], environment: [String: String], outputPath: String) throws {
+    /// - Parameter errorPath: where standard error goes; `nil` sends it to `outputPath` with standard output.
+    public init(executable: String, arguments: [String], environment: [String: String], outputPath: String, errorPath: String? = nil) throws {
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
         posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        if let errorPath {
+            posix_spawn_file_actions_addopen(&fileActions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        }
         posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -26,8 +31,20 @@ public final class ChildProcess: Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // As from a shell: no signal blocked or ignored (the test runner's threads block some, and a child
+        // inherits that mask, so a SIGTERM sent to it would stay pending).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &fileActions, nil, argv, envp)
+        let status = posix_spawn(&child, executable, &fileActions, &attributes, argv, envp)
         guard status == 0 else {
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(status)))")
         }
@@ -49,6 +66,9 @@ public final class ChildProcess: Sendable {
             usleep(10_000)
         }
     }
+
+    /// Sends `signal` (SIGKILL, SIGTERM, SIGINT) without waiting.
+    public func send(_ signal: Int32) { kill(pid, signal) }
 
     public func terminate() {
         kill(pid, SIGTERM)

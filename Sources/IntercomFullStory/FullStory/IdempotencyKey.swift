@@ -19,6 +19,12 @@ public enum IdempotencyKey {
         uuid5(["conversation", topic, conversationID, moment.map(String.init) ?? "-", eventName])
     }
 
+    /// A backfilled event, in a namespace of its own: the same conversation, event and moment always give the
+    /// same key, so a re-run within FullStory's 24 hours sends nothing twice.
+    public static func forBackfill(conversationID: String, eventName: String, moment: Int) -> String {
+        uuid5(["backfill", conversationID, eventName, String(moment)])
+    }
+
     static func unlinkedVariant(of key: String) -> String { uuid5(["unlinked", key]) }
 
     /// A version 5 (SHA-1, name-based) UUID in this project's namespace, of `parts` joined by `|`.

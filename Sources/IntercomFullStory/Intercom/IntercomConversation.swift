@@ -60,6 +60,9 @@ public struct IntercomConversation: Sendable {
     public var customAttributes: JSONValue?
     /// Fin, Intercom's AI agent: whether it took part, how its part ended (`ai_agent.resolution_state`:
     /// `assumed_resolution`, `confirmed_resolution`, `routed_to_team`, `abandoned`…) and its own rating.
+    /// The last close (`statistics.last_close_at`, `last_closed_by_id`): what a search result tells of closes.
+    public var lastCloseAt: Int?
+    public var lastClosedByID: String?
     public var aiAgentParticipated: Bool?
     public var aiAgentResolutionState: String?
     public var aiAgentRating: Int?
@@ -87,6 +90,8 @@ public struct IntercomConversation: Sendable {
         partList = item["conversation_parts"].flatMap { $0["conversation_parts"] ?? ($0.kind == .array ? $0 : nil) }
         statistics = Self.statistics(item["statistics"])
         customAttributes = item["custom_attributes"].flatMap { $0.kind == .object ? $0 : nil }
+        lastCloseAt = item["statistics", "last_close_at"]?.unixTimestamp
+        lastClosedByID = item["statistics", "last_closed_by_id"]?.identifier
         aiAgentParticipated = item["ai_agent_participated"]?.bool
         aiAgentResolutionState = item["ai_agent", "resolution_state"]?.nonEmptyString
         aiAgentRating = item["ai_agent", "rating"]?.int
@@ -132,7 +137,9 @@ public struct IntercomConversation: Sendable {
         guard let value, let score = value["rating"]?.int else { return nil }
         return Rating(
             score: score, remark: value["remark"]?.nonEmptyString,
-            ratedAt: value["updated_at"]?.unixTimestamp ?? value["created_at"]?.unixTimestamp,
+            // `replied_at` (search results) or `updated_at` is when the customer rated; `created_at` is when the
+            // rating was asked for, the last resort.
+            ratedAt: value["replied_at"]?.unixTimestamp ?? value["updated_at"]?.unixTimestamp ?? value["created_at"]?.unixTimestamp,
             teammate: teammate(value["teammate"]))
     }
 

@@ -86,14 +86,26 @@ public struct EventMapper: Sendable {
         _ route: TopicRoute, _ notification: IntercomNotification, _ conversation: IntercomConversation,
         _ part: IntercomConversation.Part?
     ) -> [EventProperty] {
+        var rating: IntercomConversation.Rating?
+        if case .rating = route.moment { rating = conversation.rating }
+        return conversationProperties(
+            topic: route.topic, appID: notification.appID, conversation: conversation,
+            teammate: teammate(route.moment, conversation, part), rating: rating)
+    }
+
+    /// A conversation event's properties (webhooks and the backfill build the same ones).
+    func conversationProperties(
+        topic: String, appID: String?, conversation: IntercomConversation, teammate: IntercomConversation.Teammate?,
+        rating: IntercomConversation.Rating?
+    ) -> [EventProperty] {
         var properties: [EventProperty] = []
         properties.reserveCapacity(24)
         properties.append(EventProperty("conversation_id", .string(conversation.id)))
-        properties.append(EventProperty("intercom_topic", .string(route.topic)))
-        if let appID = notification.appID {
+        properties.append(EventProperty("intercom_topic", .string(topic)))
+        if let appID {
             properties.append(EventProperty("intercom_app_id", .string(appID)))
         }
-        if let url = conversation.webURL ?? notification.appID.map({ inboxURL(appID: $0, conversationID: conversation.id) }) {
+        if let url = conversation.webURL ?? appID.map({ inboxURL(appID: $0, conversationID: conversation.id) }) {
             properties.append(EventProperty("conversation_url", .string(url)))
         }
         if let contactID = conversation.contact?.id {
@@ -102,8 +114,8 @@ public struct EventMapper: Sendable {
         if let pageURL = conversation.pageURL {
             properties.append(EventProperty("page_url", .string(pageURL)))
         }
-        Self.append(teammate(route.moment, conversation, part), to: &properties)
-        if case .rating = route.moment { Self.append(conversation.rating, to: &properties) }
+        Self.append(teammate, to: &properties)
+        Self.append(rating, to: &properties)
         if !conversation.tags.isEmpty {
             properties.append(EventProperty("tags", .strings(conversation.tags)))
         }

@@ -5,6 +5,11 @@ public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConver
     public let variable: String
     public let problem: String
 
+    public init(variable: String, problem: String) {
+        self.variable = variable
+        self.problem = problem
+    }
+
     public var description: String { "\(variable) \(problem)" }
     public var lambdaErrorType: String { "Runtime.InvalidConfiguration" }
     public var lambdaErrorMessage: String { description }

@@ -101,7 +101,7 @@ public struct FunctionConfiguration: Sendable {
 
     /// `https://` (or `http://` to a loopback address or Docker's host, for local stand-ins), without a trailing
     /// slash.
-    static func baseURL(_ text: String, _ variable: String) throws(ConfigurationError) -> String {
+    public static func baseURL(_ text: String, _ variable: String) throws(ConfigurationError) -> String {
         var url = text
         while url.hasSuffix("/") { url.removeLast() }
         guard isAllowedURL(url) else { throw ConfigurationError(variable: variable, problem: "must be an https:// URL") }
@@ -116,7 +116,7 @@ public struct FunctionConfiguration: Sendable {
     }
 
     /// The inbox host of the region: api.eu.intercom.io → app.eu.intercom.com.
-    static func inboxBaseURL(forAPI apiURL: String) -> String {
+    public static func inboxBaseURL(forAPI apiURL: String) -> String {
         let afterScheme = apiURL.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst().first
         let host = afterScheme?.split(separator: ":").first.map(String.init) ?? ""
         if host.hasSuffix(".eu.intercom.io") { return "https://app.eu.intercom.com" }
@@ -127,5 +127,5 @@ public struct FunctionConfiguration: Sendable {
 
 extension String {
     /// Printable ASCII without spaces: safe to put in a header or URL as is.
-    var isHeaderSafe: Bool { utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
+    public var isHeaderSafe: Bool { utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } }
 }

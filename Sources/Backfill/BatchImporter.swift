@@ -1,0 +1,188 @@
+import CurlHTTP
+import FlatJSON
+import IntercomFullStory
+import IntercomFullStoryFunction
+import LambdaRuntime
+
+/// FullStory's batch import (`POST /v2/events/batch`): one asynchronous job per at most 50,000 events, polled
+/// until it ends, its errors fetched when it reports some.
+final class BatchImporter {
+    struct Job: Sendable {
+        var id: String
+        var keys: [String]
+    }
+
+    struct Finished: Sendable {
+        var status: String
+        var imports: Int
+        var errors: Int
+    }
+
+    /// What FullStory said of one event it did not import.
+    struct ImportError: Sendable {
+        var message: String?
+        var code: String?
+        /// The event's name and `conversation_id`, to tell it apart.
+        var name: String?
+        var conversationID: String?
+        var timestamp: String?
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case credentialsRefused(Int)
+        case failed(String)
+
+        var description: String {
+            switch self {
+            case .credentialsRefused(let status):
+                "FullStory refused FULLSTORY_API_KEY or FULLSTORY_API_URL (\(status)); nothing more was sent"
+            case .failed(let detail): detail
+            }
+        }
+    }
+
+    static let maximumEventsPerJob = 50_000
+    /// Jobs are also cut at this many bytes of requests: FullStory publishes no body limit for the batch.
+    static let maximumBytesPerJob = 16 << 20
+
+    private let baseURL: String
+    private let authorization: String
+    private let http: HTTPClient
+    private let pollMilliseconds: Int
+    private let note: (String) -> Void
+
+    init(baseURL: String, apiKey: String, http: HTTPClient, pollMilliseconds: Int, note: @escaping (String) -> Void) {
+        self.baseURL = baseURL + "/v2/events/batch"
+        authorization = "Basic " + apiKey
+        self.http = http
+        self.pollMilliseconds = pollMilliseconds
+        self.note = note
+    }
+
+    /// The events cut into jobs (at most 50,000 events and 16 MiB each).
+    static func jobs(_ events: [FullStoryEvent]) -> [[FullStoryEvent]] {
+        var jobs: [[FullStoryEvent]] = []
+        var current: [FullStoryEvent] = []
+        var bytes = 0
+        for event in events {
+            let size = event.body().count + 1
+            if !current.isEmpty, current.count >= maximumEventsPerJob || bytes + size > maximumBytesPerJob {
+                jobs.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(event)
+            bytes += size
+        }
+        if !current.isEmpty { jobs.append(current) }
+        return jobs
+    }
+
+    /// Creates the job. Its `Idempotency-Key` comes from the events' keys, so that creating it again (after an
+    /// interruption before its id was recorded) gives back the same job.
+    func create(_ events: [FullStoryEvent]) throws(Failure) -> Job {
+        var writer = JSONWriter(capacity: events.count * 1200 + 64)
+        writer.beginObject()
+        writer.key("requests")
+        writer.beginArray()
+        for event in events { writer.raw(event.body()) }
+        writer.endArray()
+        writer.endObject()
+        let keys = events.map(\.idempotencyKey)
+        let jobKey = IdempotencyKey.uuid5(["backfill-batch"] + keys)
+        let body = try call(HTTPRequest(
+            method: "POST", url: baseURL,
+            headers: headers + [("Content-Type", "application/json"), ("Idempotency-Key", jobKey)], body: writer.bytes,
+            connectTimeoutMilliseconds: 5000, totalTimeoutMilliseconds: 120_000))
+        guard let id = (try? JSONDocument(parsing: body))?.root["job", "id"]?.nonEmptyText else {
+            throw .failed("FullStory's batch answer has no job id")
+        }
+        return Job(id: id, keys: keys)
+    }
+
+    /// Polls the job until it is COMPLETED or FAILED (FAILED includes partial failure).
+    func wait(for id: String, shouldStop: () -> Bool) throws(Failure) -> Finished? {
+        while true {
+            let body = try call(HTTPRequest(method: "GET", url: baseURL + "/" + id, headers: headers, totalTimeoutMilliseconds: 30_000))
+            guard let root = (try? JSONDocument(parsing: body))?.root, let status = root["job", "status"]?.string else {
+                throw .failed("FullStory's job status is not understood")
+            }
+            if status != "PROCESSING" {
+                return Finished(status: status, imports: root["imports"]?.int ?? 0, errors: root["errors"]?.int ?? 0)
+            }
+            if shouldStop() { return nil }
+            LambdaClock.sleep(milliseconds: pollMilliseconds)
+        }
+    }
+
+    /// Every error of a finished job, page by page (the endpoint answers 202 while the job still runs).
+    func errors(of id: String) throws(Failure) -> [ImportError] {
+        var errors: [ImportError] = []
+        var token: String?
+        repeat {
+            let url = baseURL + "/" + id + "/errors" + (token.map { "?page_token=" + Self.queryEncoded($0) } ?? "")
+            let response = try response(HTTPRequest(method: "GET", url: url, headers: headers, totalTimeoutMilliseconds: 30_000))
+            if response.status == 202 {
+                LambdaClock.sleep(milliseconds: pollMilliseconds)
+                continue
+            }
+            guard let root = (try? JSONDocument(parsing: response.body))?.root else { throw .failed("FullStory's job errors are not JSON") }
+            for result in root["results"]?.elements.map({ $0 }) ?? [] {
+                errors.append(ImportError(
+                    message: result["message"]?.string, code: result["code"]?.string, name: result["event", "name"]?.string,
+                    conversationID: result["event", "properties", "conversation_id"]?.string,
+                    timestamp: result["event", "timestamp"]?.string))
+            }
+            token = root["next_page_token"]?.nonEmptyText
+        } while token != nil
+        return errors
+    }
+
+    private var headers: [(name: String, value: String)] { [("Authorization", authorization), ("Accept", "application/json")] }
+
+    private func call(_ request: HTTPRequest) throws(Failure) -> [UInt8] {
+        let answer = try response(request)
+        guard (200..<300).contains(answer.status) else { throw .failed("FullStory answered \(answer.status) to \(request.method) \(request.url)") }
+        return answer.body
+    }
+
+    /// The response, with 429 and 5xx retried (`Retry-After` honoured) and our key's refusal told apart.
+    private func response(_ request: HTTPRequest) throws(Failure) -> HTTPResponse {
+        var generator = SystemRandomNumberGenerator()
+        for attempt in 1...6 {
+            let response: HTTPResponse
+            do {
+                response = try http.perform(request)
+            } catch {
+                if attempt == 6 { throw .failed("FullStory unreachable: \(error)") }
+                LambdaClock.sleep(milliseconds: RetryBackoff(baseMilliseconds: 1000, capMilliseconds: 30_000).delay(beforeAttempt: attempt + 1, using: &generator))
+                continue
+            }
+            switch FullStoryReply.classify(status: response.status, body: response.body, retryAfter: response.header("Retry-After")) {
+            case .refused(let status, _): throw .credentialsRefused(status)
+            case .retryable(let status, let retryAfter) where attempt < 6:
+                let wait = max(retryAfter.map { $0 * 1000 } ?? 0, RetryBackoff(baseMilliseconds: 1000, capMilliseconds: 30_000).delay(beforeAttempt: attempt + 1, using: &generator))
+                note("FullStory answered \(status) to the batch import; retrying in \(wait / 1000 + 1) s")
+                LambdaClock.sleep(milliseconds: wait)
+            default:
+                return response
+            }
+        }
+        throw .failed("FullStory kept refusing the batch import")
+    }
+
+    private static func queryEncoded(_ text: String) -> String {
+        var output = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let digits = Array("0123456789ABCDEF".unicodeScalars)
+                output += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,91 @@
+import CurlHTTP
+import IntercomFullStory
+import IntercomFullStoryFunction
+
+/// Sends events one Create Event request each (`POST /v2/events`), several at once, each with its key:
+/// 429, 5xx and transport failures are retried with backoff (or `Retry-After`) a bounded number of times, and a
+/// full session gets the unlinked variant, as on the webhook path.
+final class CreateEventSender {
+    enum Result: Sendable {
+        case sent(key: String)
+        case refused(key: String, status: Int, code: String?)
+        /// Still unavailable after every retry: the next run with the same state tries again.
+        case failed(key: String, reason: String)
+    }
+
+    struct CredentialsRefused: Error, CustomStringConvertible {
+        let status: Int
+        var description: String { "FullStory refused FULLSTORY_API_KEY or FULLSTORY_API_URL (\(status)); nothing more was sent" }
+    }
+
+    static let concurrency = 10
+    static let maximumAttempts = 6
+
+    private let endpoint: String
+    private let authorization: String
+    private let client: ConcurrentHTTPClient
+
+    init(baseURL: String, apiKey: String, options: HTTPClient.Options) throws(HTTPClientError) {
+        endpoint = baseURL + "/v2/events"
+        authorization = "Basic " + apiKey
+        client = try ConcurrentHTTPClient(options: options, maximumConcurrent: Self.concurrency)
+    }
+
+    private func request(_ event: FullStoryEvent) -> HTTPRequest {
+        HTTPRequest(
+            method: "POST", url: endpoint,
+            headers: [
+                ("Authorization", authorization), ("Content-Type", "application/json"), ("Accept", "application/json"),
+                ("Idempotency-Key", event.idempotencyKey),
+            ],
+            body: event.body(), connectTimeoutMilliseconds: 5000, totalTimeoutMilliseconds: 30_000, maximumResponseSize: 64 * 1024)
+    }
+
+    /// Sends `events`; `onResult` is called for each as it ends (with the key of the event as given, also when
+    /// its unlinked variant was what went through). Stops early when `shouldStop` says so, or when FullStory
+    /// refuses our key (thrown after the transfers in flight end).
+    func send(_ events: [FullStoryEvent], shouldStop: () -> Bool, onResult: (Result) -> Void) throws(CredentialsRefused) {
+        var attempts = [Int](repeating: 0, count: events.count)
+        var current = events
+        var refusedCredentials: Int?
+        var generator = SystemRandomNumberGenerator()
+        client.run(events.map(request), shouldStop: { refusedCredentials != nil || shouldStop() }) { index, result in
+            attempts[index] += 1
+            let key = events[index].idempotencyKey
+            let reply: FullStoryReply
+            switch result {
+            case .success(let response):
+                reply = FullStoryReply.classify(status: response.status, body: response.body, retryAfter: response.header("Retry-After"))
+            case .failure(let error):
+                reply = .retryable(status: 0, retryAfterSeconds: nil)
+                if attempts[index] >= Self.maximumAttempts {
+                    onResult(.failed(key: key, reason: "FullStory \(error)"))
+                    return nil
+                }
+            }
+            switch reply {
+            case .accepted:
+                onResult(.sent(key: key))
+            case .sessionFull where current[index].link != .unlinked:
+                current[index] = current[index].unlinked()
+                return .init(request: request(current[index]), afterMilliseconds: 0)
+            case .sessionFull:
+                onResult(.refused(key: key, status: 400, code: "session_page_limit_exceeded"))
+            case .rejected(let status, let code):
+                onResult(.refused(key: key, status: status, code: code))
+            case .refused(let status, _):
+                refusedCredentials = status
+            case .retryable(let status, let retryAfter):
+                guard attempts[index] < Self.maximumAttempts else {
+                    onResult(.failed(key: key, reason: status == 0 ? "FullStory unreachable" : "FullStory answered \(status)"))
+                    return nil
+                }
+                let backoff = RetryBackoff(baseMilliseconds: 500, capMilliseconds: 16_000)
+                    .delay(beforeAttempt: attempts[index] + 1, using: &generator)
+                return .init(request: request(current[index]), afterMilliseconds: max(backoff, (retryAfter ?? 0) * 1000))
+            }
+            return nil
+        }
+        if let status = refusedCredentials { throw CredentialsRefused(status: status) }
+    }
+}
