@@ -2,7 +2,8 @@
 """`make bench`: builds the shipped bootstrap, the C floor (an echo runtime on libcurl; a second build of it
 also makes a closed conversation's two outbound exchanges, with no work) and the Swift loop with a do-nothing
 handler, runs each several times under the lean Runtime API server (Benchmarks/runtime-api-bench.c) with loopback
-stand-ins, measures the package, runs the ordo-one handler benchmark, and prints one table of medians (with the
+stand-ins, measures the package, runs the ordo-one handler benchmark, measures the backfill's throughput on both of
+its paths against loopback stand-ins (FullStory answering in 20 ms), and prints one table of medians (with the
 min-max spread across runs) against the targets.
 """
 import json
@@ -12,6 +13,8 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, ".build", "bench")
@@ -84,6 +87,62 @@ def handler_cost():
     return values
 
 
+BACKFILL_CONVERSATIONS = int(os.environ.get("BENCH_BACKFILL_CONVERSATIONS", "700"))  # three events each
+BACKFILL_RUNS = int(os.environ.get("BENCH_BACKFILL_RUNS", "3"))
+
+
+def start_stand_in(script, work, name, *arguments):
+    port_file = os.path.join(work, name + ".port")
+    process = subprocess.Popen([sys.executable, script, "--port-file", port_file, *arguments], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists(port_file) and os.path.getsize(port_file):
+            with open(port_file) as port:
+                return process, int(port.read())
+        time.sleep(0.05)
+    raise SystemExit("bench: %s did not start" % script)
+
+
+def backfill_throughput():
+    """Events per second of `intercom-fullstory backfill` (release build) over a window of BACKFILL_CONVERSATIONS
+    conversations (opened, closed and rated each), FullStory's stand-in answering each Create Event in 20 ms:
+    the median of BACKFILL_RUNS runs per path, each a fresh run (keys dedupe only inside the stand-in's memory)."""
+    run(["swift", "build", "-c", "release", "--product", "intercom-fullstory"], stdout=subprocess.DEVNULL)
+    cli = os.path.join(run(["swift", "build", "-c", "release", "--show-bin-path"], stdout=subprocess.PIPE).stdout.strip(),
+                       "intercom-fullstory")
+    start = 1_764_547_200
+    window = ["--since", "2025-12-01T00:00:00Z", "--until", "2025-12-03T00:00:00Z"]
+    results = {}
+    with tempfile.TemporaryDirectory() as work:
+        intercom, intercom_port = start_stand_in("deploy/intercom-stand-in.py", work, "intercom",
+                                                 "--conversations", str(BACKFILL_CONVERSATIONS), "--start", str(start))
+        try:
+            for via in ("create-event", "batch"):
+                rates = []
+                for attempt in range(BACKFILL_RUNS):
+                    fullstory, fullstory_port = start_stand_in(
+                        "deploy/fullstory-stand-in.py", work, "fullstory-%s-%d" % (via, attempt), "--delay-ms", "20",
+                        "--quiet", "--record", os.path.join(work, "record-%s-%d.jsonl" % (via, attempt)))
+                    try:
+                        environment = dict(os.environ, INTERCOM_ACCESS_TOKEN="bench-token",
+                                           INTERCOM_API_URL="http://127.0.0.1:%d" % intercom_port,
+                                           FULLSTORY_API_KEY="bench-key",
+                                           FULLSTORY_API_URL="http://127.0.0.1:%d" % fullstory_port)
+                        out = subprocess.run([cli, "backfill", *window, "--via", via, "--yes", "--poll-seconds", "0.1"],
+                                             env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                             text=True, check=True).stdout
+                    finally:
+                        fullstory.terminate()
+                        fullstory.wait()
+                    summary = json.loads(out.strip().splitlines()[-1])
+                    rates.append((summary["sent"] / summary["duration_seconds"], summary["sent"], summary["duration_seconds"]))
+                results[via] = sorted(rates)[len(rates) // 2]
+        finally:
+            intercom.terminate()
+            intercom.wait()
+    return results
+
+
 def summary(samples):
     return statistics.median(samples), min(samples), max(samples)
 
@@ -118,6 +177,7 @@ def main():
     for name, rows in results.items():
         cold_starts.setdefault(name, []).extend(row["cold_start_us"] for row in rows)
     zip_bytes, binary_bytes = package_sizes()
+    backfill = backfill_throughput()
     handler_time = summary([h["wall_us"] for h in handlers])
     handler_mallocs = statistics.median(h["mallocs"] for h in handlers)
 
@@ -173,6 +233,11 @@ def main():
         ("on one CPU: floor ping / C, same 4 exchanges / closed p50",
          " / ".join(us(statistics.median(r["warm"][0]["p50_us"] for r in one_cpu[name]))
                     for name in ("floor", "floor-forward", "bootstrap")), "", "(diagnostic)", None),
+        ("backfill, Create Event path (FullStory answering in 20 ms)",
+         "%.0f events/s (%d events in %.1f s)" % backfill["create-event"], "10 requests at a time",
+         "≥ 200 events/s", backfill["create-event"][0] >= 200),
+        ("backfill, batch import path (one job, polled every 0.1 s)",
+         "%.0f events/s (%d events in %.1f s)" % backfill["batch"], "", "(diagnostic)", None),
         ("Swift loop, do-nothing handler: cold / warm ping p50",
          "%s / %s" % (ms(summary(cold_starts["swift-echo"])[0]), us(metric("swift-echo", "p50_us", 0)[0])),
          "", "(diagnostic)", None),
@@ -187,7 +252,7 @@ def main():
     with open(os.path.join(BENCH, "results.json"), "w") as out:
         json.dump({"runs": results, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor,
                    "one_cpu": one_cpu, "zip_bytes": zip_bytes, "binary_bytes": binary_bytes,
-                   "handler": handlers}, out)
+                   "handler": handlers, "backfill": backfill}, out)
 
 
 if __name__ == "__main__":
