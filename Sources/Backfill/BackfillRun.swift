@@ -50,19 +50,17 @@ public final class BackfillRun {
     public func run() throws -> Int32 {
         Self.catchInterrupts()
         let now = Int(LambdaClock.epochMilliseconds() / 1000)
-        var stateFile: StateFile?
+        var journal: StateFile?
         var records: [BackfillJournal.Record] = []
         if let path = options.statePath {
             do {
-                (stateFile, records) = try StateFile.open(path)
+                (journal, records) = try StateFile.open(path, writable: !options.dryRun)
             } catch {
                 throw UsageProblem(description: error.description)
             }
         }
         var state = BackfillState(records)
         let header = try resolveHeader(state.header, now: now)
-        // A dry run reads a state file but never writes to it.
-        let journal = options.dryRun ? nil : stateFile
         if state.header == nil { journal?.append(.header(header)) }
         let alreadySettled = state.settled
 

@@ -14,8 +14,9 @@ final class StateFile {
     let path: String
     private let descriptor: Int32
 
-    /// The records already in the file (none for a new one), and the file ready for appending.
-    static func open(_ path: String) throws(Problem) -> (StateFile, [BackfillJournal.Record]) {
+    /// The records already in the file (none for a new one), and the file ready for appending; `nil` when not
+    /// `writable` (a dry run, which reads a state file but neither makes nor changes one).
+    static func open(_ path: String, writable: Bool) throws(Problem) -> (StateFile?, [BackfillJournal.Record]) {
         var records: [BackfillJournal.Record] = []
         if access(path, F_OK) == 0 {
             let contents: [UInt8]
@@ -30,6 +31,7 @@ final class StateFile {
                 throw Problem(description: "--state \(path) \(error)")
             }
         }
+        guard writable else { return (nil, records) }
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw Problem(description: "--state \(path) cannot be written: \(String(cString: strerror(errno)))")

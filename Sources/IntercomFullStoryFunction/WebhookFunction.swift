@@ -66,16 +66,17 @@ public final class WebhookFunction: LambdaHandler {
     /// The metrics line is written before the answer is returned, and so before it is posted.
     public func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         let start = LambdaClock.monotonicNanoseconds()
-        // One parse routes the event: SQS records from the delivery queue, or an API Gateway request.
-        guard let document = try? JSONDocument(parsing: event) else {
-            let result = invoke(event, context: context)
-            metrics?.publish(InvocationMetrics(webhook: result))
-            return result.reply.response.encoded()
+        // One parse routes the event: SQS records from the delivery queue, or an API Gateway request (the core
+        // answers what does not parse).
+        let result: Result
+        if let document = try? JSONDocument(parsing: event) {
+            if let batch = SQSEvent(document.root) {
+                return try redeliver(batch, startNanoseconds: start, context: context).encoded()
+            }
+            result = complete(core.handle(document: document), startNanoseconds: start, context: context)
+        } else {
+            result = complete(core.handle(event: event), startNanoseconds: start, context: context)
         }
-        if let batch = SQSEvent(document.root) {
-            return try redeliver(batch, startNanoseconds: start, context: context).encoded()
-        }
-        let result = complete(core.handle(document: document), startNanoseconds: start, context: context)
         metrics?.publish(InvocationMetrics(webhook: result))
         return result.reply.response.encoded()
     }

@@ -142,6 +142,11 @@ import Testing
         }
         #expect(try Self.summary(outcome)["dry_run"]?.bool == true)
         #expect(rig.fullStory.requests.isEmpty)
+        // Nor does it make or change a state file.
+        let state = "/tmp/intercom-fullstory-backfill-dry-\(getpid()).state"
+        unlink(state)
+        #expect(try rig.run(Self.window + ["--dry-run", "--state", state], environment: ["FULLSTORY_API_KEY": ""]).status == 0)
+        #expect(!fileExists(state))
     }
 
     @Test func aRerunSendsNothingTwice() throws {

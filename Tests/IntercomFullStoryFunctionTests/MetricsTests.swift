@@ -28,7 +28,7 @@ import Testing
         #expect(directive["Dimensions"]?.elements.map { $0.elements.compactMap(\.string) } == [["FunctionName"]])
         #expect(root["FunctionName"]?.string == "intercom-fullstory-prod")
         let names = directive["Metrics"]?.elements.compactMap { $0["Name"]?.string } ?? []
-        #expect(Set(names) == Set(Metric.allCases.map(\.rawValue)).subtracting(["FullStoryLatency"]), "no latency without a call")
+        #expect(Set(names) == Set(Metric.allCases.map(\.name)).subtracting(["FullStoryLatency"]), "no latency without a call")
         for name in names {
             #expect(root[name]?.kind == .number, "\(name) is a root member holding a number")
         }

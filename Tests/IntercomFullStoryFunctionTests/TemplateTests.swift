@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func alarmsAndWidgetsNameOnlyMetricsTheCodeEmits() {
-        let emitted = Set(Metric.allCases.map(\.rawValue))
+        let emitted = Set(Metric.allCases.map(\.name))
         #expect(Set(alarmedMetrics) == ["FullStoryRefusedKey", "Unauthorized", "FullStoryUnavailable"])
         for name in alarmedMetrics + dashboardMetrics {
             #expect(emitted.contains(name), "template.yaml names \(name), which the function does not emit")

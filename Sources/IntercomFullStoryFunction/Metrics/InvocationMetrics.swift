@@ -3,18 +3,16 @@ import IntercomFullStory
 /// The values one invocation publishes: every count (zeros included, so that dashboards and alarms see a
 /// steady series), and FullStory's latency when FullStory was called.
 public struct InvocationMetrics: Sendable, Equatable {
-    public private(set) var counts: [Metric: Int] = [:]
+    /// By `Metric.rawValue`.
+    public private(set) var counts = [Int](repeating: 0, count: Metric.allCases.count)
     /// Milliseconds spent waiting for FullStory; `nil` when it was not called.
     public private(set) var fullStoryLatency: Double?
 
     public init() {}
 
-    public mutating func add(_ metric: Metric, _ amount: Int = 1) {
-        guard amount != 0 else { return }
-        counts[metric, default: 0] += amount
-    }
+    public mutating func add(_ metric: Metric, _ amount: Int = 1) { counts[metric.rawValue] += amount }
 
-    public subscript(_ metric: Metric) -> Int { counts[metric] ?? 0 }
+    public subscript(_ metric: Metric) -> Int { counts[metric.rawValue] }
 
     mutating func addFullStoryCalls(attempts: Int, milliseconds: Double) {
         add(.fullStoryAttempts, attempts)

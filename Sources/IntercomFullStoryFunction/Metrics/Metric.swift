@@ -1,29 +1,48 @@
 /// The metrics the function publishes (namespace `IntercomFullStory`, dimension `FunctionName`). template.yaml's
 /// alarms and dashboard name only these; a test checks that.
-public enum Metric: String, CaseIterable, Sendable {
+public enum Metric: Int, CaseIterable, Sendable {
     // Webhook outcomes, one per invocation.
-    case delivered = "Delivered"
-    case queued = "Queued"
+    case delivered
+    case queued
     /// FullStory refused the event itself (400 and other 4xx): final.
-    case rejected = "Rejected"
-    case ignored = "Ignored"
-    case appNotAllowed = "AppNotAllowed"
+    case rejected
+    case ignored
+    case appNotAllowed
     /// A missing or wrong signature: a wrong client secret, or someone knocking.
-    case unauthorized = "Unauthorized"
+    case unauthorized
     /// Not an Intercom notification, too large, or a method other than POST, GET and HEAD.
-    case badRequest = "BadRequest"
+    case badRequest
     // FullStory's state, from webhooks and redeliveries alike.
-    case fullStoryUnavailable = "FullStoryUnavailable"
-    case fullStoryRefusedKey = "FullStoryRefusedKey"
+    case fullStoryUnavailable
+    case fullStoryRefusedKey
     // Redelivery, per record.
-    case redelivered = "Redelivered"
-    case redeliveryFailed = "RedeliveryFailed"
+    case redelivered
+    case redeliveryFailed
     // FullStory calls.
-    case fullStoryAttempts = "FullStoryAttempts"
-    case fullStoryLatency = "FullStoryLatency"
+    case fullStoryAttempts
+    case fullStoryLatency
 
     public static let namespace = "IntercomFullStory"
     public static let dimension = "FunctionName"
+
+    /// The metric's name in CloudWatch.
+    public var name: String {
+        switch self {
+        case .delivered: "Delivered"
+        case .queued: "Queued"
+        case .rejected: "Rejected"
+        case .ignored: "Ignored"
+        case .appNotAllowed: "AppNotAllowed"
+        case .unauthorized: "Unauthorized"
+        case .badRequest: "BadRequest"
+        case .fullStoryUnavailable: "FullStoryUnavailable"
+        case .fullStoryRefusedKey: "FullStoryRefusedKey"
+        case .redelivered: "Redelivered"
+        case .redeliveryFailed: "RedeliveryFailed"
+        case .fullStoryAttempts: "FullStoryAttempts"
+        case .fullStoryLatency: "FullStoryLatency"
+        }
+    }
 
     public var unit: String { self == .fullStoryLatency ? "Milliseconds" : "Count" }
 }

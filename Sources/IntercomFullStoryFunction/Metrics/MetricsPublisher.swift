@@ -4,16 +4,34 @@ import LambdaRuntime
 /// Writes one CloudWatch Embedded Metric Format line per invocation to standard output, where Lambda's log
 /// stream turns it into metrics. The line carries a `level` no lower than the function's log level, so that
 /// Lambda's log-level filter (which counts a JSON line without a level as INFO) never drops it.
+///
+/// Everything but the timestamp and the values is the same on every line, so it is written once, at start-up;
+/// an invocation appends numbers to prepared bytes.
 public struct MetricsPublisher: Sendable {
     public let functionName: String
     /// The `level` member: INFO, or the application log level when that is higher (WARN, ERROR, FATAL).
     public let level: String
     private let sink: @Sendable ([UInt8]) -> Void
+    /// `{"_aws":{"Timestamp":`
+    private let head: [UInt8]
+    /// The rest of `_aws` (the directive, with or without the latency metric), the dimension and the level.
+    private let directiveWithLatency: [UInt8]
+    private let directiveWithoutLatency: [UInt8]
+    /// `,"<name>":` of each metric, by `Metric.rawValue`.
+    private let keys: [[UInt8]]
 
     public init(functionName: String, level: String, sink: @escaping @Sendable ([UInt8]) -> Void = MetricsPublisher.writeStandardOutput) {
         self.functionName = functionName
         self.level = level
         self.sink = sink
+        head = Array(#"{"_aws":{"Timestamp":"#.utf8)
+        directiveWithLatency = Self.directive(Metric.allCases, functionName: functionName, level: level)
+        directiveWithoutLatency = Self.directive(Metric.allCases.filter { $0 != .fullStoryLatency }, functionName: functionName, level: level)
+        keys = Metric.allCases.map { metric in
+            var writer = JSONWriter(capacity: 32)
+            writer.string(metric.name)
+            return [UInt8(ascii: ",")] + writer.bytes + [UInt8(ascii: ":")]
+        }
     }
 
     /// From Lambda's variables: `AWS_LAMBDA_FUNCTION_NAME` and `AWS_LAMBDA_LOG_LEVEL`.
@@ -24,18 +42,10 @@ public struct MetricsPublisher: Sendable {
         self.init(functionName: name, level: level, sink: sink)
     }
 
-    public func publish(_ metrics: InvocationMetrics, epochMilliseconds: Int64 = LambdaClock.epochMilliseconds()) {
-        sink(line(metrics, epochMilliseconds: epochMilliseconds))
-    }
-
-    /// The EMF document, newline-terminated.
-    func line(_ metrics: InvocationMetrics, epochMilliseconds: Int64) -> [UInt8] {
-        let published = Metric.allCases.filter { $0 != .fullStoryLatency || metrics.fullStoryLatency != nil }
+    /// `,"CloudWatchMetrics":[…]},"FunctionName":"…","level":"…"`: the constant middle of every line.
+    private static func directive(_ metrics: [Metric], functionName: String, level: String) -> [UInt8] {
         var writer = JSONWriter(capacity: 1024)
         writer.beginObject()
-        writer.key("_aws")
-        writer.beginObject()
-        writer.member("Timestamp", Int(epochMilliseconds))
         writer.key("CloudWatchMetrics")
         writer.beginArray()
         writer.beginObject()
@@ -48,9 +58,9 @@ public struct MetricsPublisher: Sendable {
         writer.endArray()
         writer.key("Metrics")
         writer.beginArray()
-        for metric in published {
+        for metric in metrics {
             writer.beginObject()
-            writer.member("Name", metric.rawValue)
+            writer.member("Name", metric.name)
             writer.member("Unit", metric.unit)
             writer.endObject()
         }
@@ -58,22 +68,43 @@ public struct MetricsPublisher: Sendable {
         writer.endObject()
         writer.endArray()
         writer.endObject()
-        writer.member(Metric.dimension, functionName)
-        writer.member("level", level)
-        for metric in published {
-            if metric == .fullStoryLatency, let latency = metrics.fullStoryLatency {
-                writer.key(metric.rawValue)
-                writer.raw(Array(Self.milliseconds(latency).utf8))
-            } else {
-                writer.member(metric.rawValue, metrics[metric])
-            }
+        var root = JSONWriter(capacity: 128)
+        root.beginObject()
+        root.member(Metric.dimension, functionName)
+        root.member("level", level)
+        root.endObject()
+        // The object's own braces come from the line around it.
+        return [UInt8(ascii: ",")] + writer.bytes.dropFirst() + [UInt8(ascii: ",")] + root.bytes.dropFirst().dropLast()
+    }
+
+    public func publish(_ metrics: InvocationMetrics, epochMilliseconds: Int64 = LambdaClock.epochMilliseconds()) {
+        sink(line(metrics, epochMilliseconds: epochMilliseconds))
+    }
+
+    /// The EMF document, newline-terminated.
+    func line(_ metrics: InvocationMetrics, epochMilliseconds: Int64) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(directiveWithLatency.count + 384)
+        bytes.append(contentsOf: head)
+        Self.appendDecimal(Int(epochMilliseconds), to: &bytes)
+        let latency = metrics.fullStoryLatency
+        // The directive ends with `…}` of `_aws`; the root object goes on after it.
+        bytes.append(contentsOf: latency == nil ? directiveWithoutLatency : directiveWithLatency)
+        for metric in Metric.allCases where metric != .fullStoryLatency {
+            bytes.append(contentsOf: keys[metric.rawValue])
+            Self.appendDecimal(metrics[metric], to: &bytes)
         }
-        writer.endObject()
-        var bytes = writer.bytes
-        writer = JSONWriter()  // `bytes` is now the only reference: the newline is appended in place
+        if let latency {
+            bytes.append(contentsOf: keys[Metric.fullStoryLatency.rawValue])
+            bytes.append(contentsOf: Self.milliseconds(latency).utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
         bytes.append(0x0A)
         return bytes
     }
+
+    /// Small integers' texts are small strings: no allocation.
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) { bytes.append(contentsOf: String(value).utf8) }
 
     /// Milliseconds with three decimals, as JSON (no exponent, no locale).
     public static func milliseconds(_ value: Double) -> String {
