@@ -120,7 +120,7 @@ final class BatchImporter {
         var errors: [ImportError] = []
         var token: String?
         repeat {
-            let url = baseURL + "/" + id + "/errors" + (token.map { "?page_token=" + Self.queryEncoded($0) } ?? "")
+            let url = baseURL + "/" + id + "/errors" + (token.map { "?page_token=" + PercentEncoding.encoded($0) } ?? "")
             let response = try response(HTTPRequest(method: "GET", url: url, headers: headers, totalTimeoutMilliseconds: 30_000))
             if response.status == 202 {
                 LambdaClock.sleep(milliseconds: pollMilliseconds)
@@ -169,20 +169,5 @@ final class BatchImporter {
             }
         }
         throw .failed("FullStory kept refusing the batch import")
-    }
-
-    private static func queryEncoded(_ text: String) -> String {
-        var output = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let digits = Array("0123456789ABCDEF".unicodeScalars)
-                output += "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
-            }
-        }
-        return output
     }
 }

@@ -1,6 +1,7 @@
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
+import IntercomFullStoryFunction
 import LambdaRuntime
 
 /// Reads conversations from Intercom's search, a page at a time, within Intercom's rate limits: it waits for
@@ -20,7 +21,6 @@ final class IntercomSearchClient {
         }
     }
 
-    static let version = "2.14"
     static let maximumRetries = 6
     /// Longest wait for a rate-limit window to reset.
     static let longestWaitMilliseconds = 60_000
@@ -59,7 +59,7 @@ final class IntercomSearchClient {
     }
 
     private var headers: [(name: String, value: String)] {
-        [("Authorization", authorization), ("Accept", "application/json"), ("Intercom-Version", Self.version)]
+        [("Authorization", authorization), ("Accept", "application/json"), ("Intercom-Version", IntercomContactClient.apiVersion)]
     }
 
     private func call(_ request: HTTPRequest) throws(Failure) -> [UInt8] {

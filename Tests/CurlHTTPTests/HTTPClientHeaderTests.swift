@@ -33,3 +33,13 @@ import TestSupport
         #expect(second.header("X-Only-First") == nil)
     }
 }
+
+@Suite struct PercentEncodingTests {
+    @Test func onlyUnreservedCharactersStayAsTheyAre() {
+        #expect(PercentEncoding.encoded("696205460674dbb9050aa7fd") == "696205460674dbb9050aa7fd")
+        #expect(PercentEncoding.encoded("a-b_c.d~e") == "a-b_c.d~e")
+        #expect(PercentEncoding.encoded("../x?y=1&z#") == "..%2Fx%3Fy%3D1%26z%23")
+        #expect(PercentEncoding.encoded("ü é") == "%C3%BC%20%C3%A9")
+        #expect(PercentEncoding.encoded("WzE1MF0=") == "WzE1MF0%3D")
+    }
+}

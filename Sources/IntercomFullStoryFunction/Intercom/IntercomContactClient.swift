@@ -18,6 +18,9 @@ public final class IntercomContactClient {
         }
     }
 
+    /// The Intercom API version every call pins (it overrides the app's own).
+    public static let apiVersion = "2.14"
+
     /// Upper bound of a lookup: the delivery must keep most of the budget.
     static let timeoutMilliseconds = 1500
 
@@ -42,9 +45,9 @@ public final class IntercomContactClient {
         do {
             response = try http.perform(
                 HTTPRequest(
-                    method: "GET", url: baseURL + "/contacts/" + Self.percentEncoded(contactID),
+                    method: "GET", url: baseURL + "/contacts/" + PercentEncoding.encoded(contactID),
                     headers: [
-                        ("Authorization", authorization), ("Accept", "application/json"), ("Intercom-Version", "2.14"),
+                        ("Authorization", authorization), ("Accept", "application/json"), ("Intercom-Version", Self.apiVersion),
                     ],
                     connectTimeoutMilliseconds: min(timeout, 1000), totalTimeoutMilliseconds: timeout,
                     maximumResponseSize: 256 * 1024))
@@ -53,28 +56,5 @@ public final class IntercomContactClient {
         }
         guard response.status == 200 else { throw .status(response.status) }
         return ContactSessionAttribute.value(inContactJSON: response.body, attribute: attribute)
-    }
-
-    /// Contact ids are hex, but nothing from a payload goes into a URL unencoded.
-    static func percentEncoded(_ text: String) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                output.append(byte)
-            default:
-                output.append(UInt8(ascii: "%"))
-                output.append(upperHexDigit(byte >> 4))
-                output.append(upperHexDigit(byte & 0x0F))
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    private static func upperHexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
     }
 }
