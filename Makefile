@@ -15,6 +15,7 @@ invoke:
 test: requirements emulator moto
 	swift build --product bootstrap
 	swift build --product intercom-fullstory
+	swift build --product runtime-memory-probe
 	swift test
 
 # System packages the build links against (installed with apt-get when run as root).

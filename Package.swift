@@ -96,6 +96,12 @@ let package = Package(
             name: "fuzz-delivery-message", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzDeliveryMessage"),
 
         // Tests.
+        // The runtime loop alone, reporting its heap growth over many invocations (LambdaRuntimeMemoryTests).
+        .executableTarget(
+            name: "runtime-memory-probe",
+            dependencies: ["LambdaRuntime", "HeapUsage", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/RuntimeMemoryProbe"),
+        .target(name: "HeapUsage", path: "Tests/HeapUsage"),
         .target(
             name: "TestSupport",
             dependencies: [

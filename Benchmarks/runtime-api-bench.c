@@ -266,10 +266,13 @@ static double invoke(int index, const char *event, size_t event_len, pid_t child
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
     long long deadline = wall.tv_sec * 1000LL + wall.tv_nsec / 1000000 + 30000;
+    // What Lambda sends: a request id, deadline and trace id of the invocation's own (a runtime that keeps
+    // something per trace id grows with every invocation).
     snprintf(headers, sizeof headers,
              "Lambda-Runtime-Aws-Request-Id: req-%d\r\nLambda-Runtime-Deadline-Ms: %lld\r\n"
-             "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:bench\r\n",
-             index, deadline);
+             "Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:bench\r\n"
+             "Lambda-Runtime-Trace-Id: Root=1-%08llx-%024x;Parent=9a9197af755a6419;Sampled=1\r\n",
+             index, deadline, (unsigned long long)wall.tv_sec, index);
     double start = now_us();
     respond(runtime.fd, 200, headers, event, event_len);
     long n = next_request(head, sizeof head, &body);

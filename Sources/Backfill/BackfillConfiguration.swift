@@ -11,6 +11,7 @@ public struct BackfillConfiguration: Sendable {
     public var fullStoryAPIURL: String
     public var sessionAttribute: String
     public var inboxBaseURL: String
+    public var pageURLPolicy: PageURLPolicy
     public var caBundlePath: String?
 
     public init(environment: (String) -> String?, dryRun: Bool) throws(ConfigurationError) {
@@ -41,6 +42,7 @@ public struct BackfillConfiguration: Sendable {
         }
         sessionAttribute = value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
         inboxBaseURL = FunctionConfiguration.inboxBaseURL(forAPI: intercomAPIURL)
+        pageURLPolicy = try FunctionConfiguration.pageURLPolicy(value("FULLSTORY_PAGE_URL_QUERY"))
         caBundlePath = CABundle.locate(environment: environment)
     }
 

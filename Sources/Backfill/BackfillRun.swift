@@ -152,7 +152,8 @@ public final class BackfillRun {
         }
         let mapper = BackfillMapper(
             window: header.window, topics: Set(header.topics.compactMap(BackfillTopic.init(rawValue:))), appID: appID,
-            sessionAttribute: configuration.sessionAttribute, inboxBaseURL: configuration.inboxBaseURL)
+            sessionAttribute: configuration.sessionAttribute, inboxBaseURL: configuration.inboxBaseURL,
+            pageURLPolicy: configuration.pageURLPolicy)
         progress.conversationsRead = state.conversationsRead
         progress.eventsFound = state.events.count
         var cursor = state.nextCursor

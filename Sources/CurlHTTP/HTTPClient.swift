@@ -35,4 +35,9 @@ public final class HTTPClient {
         }
         return try easy.finish(code)
     }
+
+    /// The header lines of the last response as far as they came, also when `perform` threw (a body over
+    /// `maximumResponseSize` aborts the transfer after its headers): the Runtime API's request id is needed to
+    /// answer an invocation whose event could not be taken.
+    public var lastResponseHeaders: HTTPResponse { HTTPResponse(status: 0, headerBlock: easy.state.headerBlock, body: []) }
 }

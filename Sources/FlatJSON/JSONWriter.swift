@@ -115,10 +115,21 @@ public struct JSONWriter: Sendable {
             while true {
                 // Copy the plain run up to the next byte that needs an escape in one go (found eight bytes at a
                 // time), then its escape.
-                let index = JSONByteScanner.nextStringSpecial(utf8, from: runStart)
+                let index = JSONByteScanner.nextWriterSpecial(utf8, from: runStart)
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 guard index < utf8.count else { break }
                 let byte = utf8[index]
+                if byte == 0xEF {
+                    // U+FFFE (EF BF BE) and U+FFFF (EF BF BF) are escaped; other U+Fxxx characters are copied.
+                    if index + 2 < utf8.count, utf8[index + 1] == 0xBF, utf8[index + 2] & 0xFE == 0xBE {
+                        bytes.append(contentsOf: (utf8[index + 2] == 0xBE ? "\\ufffe" : "\\uffff").utf8)
+                        runStart = index + 3
+                    } else {
+                        bytes.append(byte)
+                        runStart = index + 1
+                    }
+                    continue
+                }
                 runStart = index + 1
                 bytes.append(UInt8(ascii: "\\"))
                 switch byte {

@@ -29,9 +29,17 @@ public final class WebhookFunction: LambdaHandler {
         public var report: FullStoryClient.Report?
         /// Set when the event went to the delivery queue.
         public var queued: (messageID: String, reason: DeliveryMessage.Reason, event: FullStoryEvent)?
+        /// Set when the event should have gone to the delivery queue and SQS did not take it: it now rests on
+        /// Intercom's one retry.
+        public var handoffFailure: SQSError?
     }
 
-    public init(configuration: FunctionConfiguration, logger: Logger, metrics: MetricsPublisher? = nil) throws(HTTPClientError) {
+    /// - Parameter canSignAWSRequests: whether the loaded libcurl can sign SQS calls; asked once, only with a
+    ///   delivery queue (tests stand in a libcurl without SigV4).
+    public init(
+        configuration: FunctionConfiguration, logger: Logger, metrics: MetricsPublisher? = nil,
+        canSignAWSRequests: () -> Bool = AWSSigV4.isSupportedByLoadedLibcurl
+    ) throws(HTTPClientError) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = metrics
@@ -54,8 +62,17 @@ public final class WebhookFunction: LambdaHandler {
         } else {
             circuit = nil
         }
-        handoff = queue.map { QueueHandoff(queue: $0.url, client: $0.client) }
-        redelivery = Redelivery(fullStory: fullStory, queue: queue, circuit: circuit)
+        var canSign = true
+        if queue != nil, !canSignAWSRequests() {
+            // Not an init error: webhooks must still be answered. Every would-be hand-off counts as HandoffFailed.
+            canSign = false
+            logger.error(
+                "this libcurl cannot sign AWS requests (CURLOPT_AWS_SIGV4): nothing can be queued, and events FullStory cannot take now rest on Intercom's one retry. Deploy with a libcurl of 7.75 or later built with AWS signing"
+            )
+        }
+        handoff = queue.map { QueueHandoff(queue: $0.url, client: $0.client, canSign: canSign) }
+        redelivery = Redelivery(
+            fullStory: fullStory, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, circuit: circuit)
         if configuration.acceptsUnsignedRequests {
             logger.warning(
                 "INTERCOM_ALLOW_UNSIGNED=true: webhook signatures are NOT verified; anyone can send events. Local testing only."
@@ -147,7 +164,7 @@ public final class WebhookFunction: LambdaHandler {
             logger.error(
                 "cannot queue the event; Intercom will retry it",
                 metadata: ["error": "\(error)", "idempotencyKey": "\(tried.idempotencyKey)"])
-            return Result(reply: report.outcome.reply, report: report)
+            return Result(reply: report.outcome.reply, report: report, handoffFailure: error)
         }
     }
 
@@ -191,13 +208,14 @@ public final class WebhookFunction: LambdaHandler {
             throw error
         }
         metrics?.publish(InvocationMetrics(redelivery: summary))
-        let level: Logger.Level = summary.failed > 0 || summary.rejected > 0 ? .warning : .info
+        let level: Logger.Level = summary.failed > 0 || summary.rejected > 0 || summary.deadLettered > 0 ? .warning : .info
         if logger.logLevel <= level {
             logger.log(
                 level: level, "invocation",
                 metadata: [
                     "outcome": "redelivery", "records": "\(summary.records)", "delivered": "\(summary.delivered)",
                     "failed": "\(summary.failed)", "rejected": "\(summary.rejected)", "notOurs": "\(summary.notOurs)",
+                    "deadLettered": "\(summary.deadLettered)",
                     "attempts": "\(summary.fullStoryAttempts)", "durationMs": "\(Self.milliseconds(since: start))",
                 ])
         }
@@ -240,6 +258,7 @@ public final class WebhookFunction: LambdaHandler {
             fields["messageId"] = "\(queued.messageID)"
             fields["queuedBecause"] = "\(queued.reason.rawValue)"
         }
+        if let failure = result.handoffFailure { fields["handoffFailed"] = "\(failure)" }
         logger.log(level: level, "invocation", metadata: fields)
     }
 }

@@ -3,6 +3,11 @@ struct ErrorReport {
     var type: String
     var message: String
 
+    init(type: String, message: String) {
+        self.type = type
+        self.message = message
+    }
+
     init(_ error: any Error, defaultType: String) {
         if let reportable = error as? any LambdaReportableError {
             type = reportable.lambdaErrorType

@@ -61,6 +61,14 @@ public enum LambdaRuntime {
             } catch .unexpectedStatus(500, _) {
                 logger.critical("Runtime API reported a container error; exiting")
                 return .containerError
+            } catch .unusableInvocation(let requestID, let errorType, let message) {
+                // The Runtime API answered; the invocation itself is bad. Answered now, never left to time out.
+                failures = 0
+                invocations += 1
+                logger.error("invocation cannot be taken", metadata: ["requestId": "\(requestID)", "errorType": "\(errorType)"])
+                let outcome = HandlerOutcome.failure(ErrorReport(type: errorType, message: message))
+                if let exit = answer(outcome, for: requestID, client: client, logger: logger) { return exit }
+                continue
             } catch {
                 failures += 1
                 logger.error("cannot get the next invocation", metadata: ["error": "\(error)", "attempt": "\(failures)"])
@@ -77,15 +85,18 @@ public enum LambdaRuntime {
         _ invocation: RuntimeAPIClient.Invocation, with handler: inout Handler, client: RuntimeAPIClient,
         logger: Logger
     ) -> Exit? {
-        let requestID = invocation.context.requestID
-        if let traceID = invocation.context.traceID {
-            setenv("_X_AMZN_TRACE_ID", traceID, 1)
-        } else {
-            unsetenv("_X_AMZN_TRACE_ID")
-        }
+        // The trace id stays in the context. `setenv("_X_AMZN_TRACE_ID", …)` per invocation would leak: glibc
+        // keeps every value it was given (about 160 bytes an invocation), and nothing in the process reads it.
+        answer(handlerOutcome(invocation, handler: &handler, logger: logger), for: invocation.context.requestID, client: client, logger: logger)
+    }
+
+    /// Posts one invocation's outcome; an exit when the Runtime API says the environment is broken.
+    private static func answer(
+        _ outcome: HandlerOutcome, for requestID: String, client: RuntimeAPIClient, logger: Logger
+    ) -> Exit? {
         let result: RuntimeAPIClient.PostResult
         do {
-            result = try post(handlerOutcome(invocation, handler: &handler, logger: logger), for: requestID, client: client)
+            result = try post(outcome, for: requestID, client: client)
         } catch {
             logger.error("cannot post the result", metadata: ["requestId": "\(requestID)", "error": "\(error)"])
             return nil

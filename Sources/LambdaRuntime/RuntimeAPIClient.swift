@@ -43,11 +43,35 @@ public final class RuntimeAPIClient {
                     method: "GET", url: nextURL,
                     connectTimeoutMilliseconds: Self.connectTimeoutMilliseconds, totalTimeoutMilliseconds: 0,
                     maximumResponseSize: Self.maximumEventSize))
+        } catch .responseTooLarge {
+            // The headers came before the body: with the request id, the invocation is answered at once.
+            guard let requestID = Self.requestID(in: http.lastResponseHeaders) else { throw .unreachable(.responseTooLarge) }
+            throw .unusableInvocation(
+                requestID: requestID, errorType: "Runtime.EventTooLarge",
+                message: "the event is over Lambda's limit of \(Self.maximumEventSize) bytes")
         } catch {
             throw .unreachable(error)
         }
         guard response.status == 200 else { throw .unexpectedStatus(response.status, endpoint: "/next") }
-        // The id goes into URL paths, so only the characters AWS uses are accepted.
+        guard let requestID = Self.requestID(in: response) else { throw .missingRequestID }
+        // Every budget of the function derives from the deadline, which Lambda always sends.
+        guard let deadline = response.header("Lambda-Runtime-Deadline-Ms").flatMap({ Int64($0) }), deadline > 0 else {
+            throw .unusableInvocation(
+                requestID: requestID, errorType: "Runtime.InvalidInvocation",
+                message: "the invocation has no valid Lambda-Runtime-Deadline-Ms header")
+        }
+        let context = LambdaContext(
+            requestID: requestID,
+            deadlineEpochMilliseconds: deadline,
+            invokedFunctionARN: response.header("Lambda-Runtime-Invoked-Function-Arn"),
+            traceID: response.header("Lambda-Runtime-Trace-Id"),
+            clientContext: response.header("Lambda-Runtime-Client-Context"),
+            cognitoIdentity: response.header("Lambda-Runtime-Cognito-Identity"))
+        return Invocation(context: context, event: response.body)
+    }
+
+    /// The request id, if it is one: it goes into URL paths, so only the characters AWS uses are accepted.
+    static func requestID(in response: HTTPResponse) -> String? {
         guard let requestID = response.header("Lambda-Runtime-Aws-Request-Id"), !requestID.isEmpty,
             requestID.utf8.count <= 128,
             requestID.utf8.allSatisfy({ byte in
@@ -55,17 +79,8 @@ public final class RuntimeAPIClient {
                     || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
                     || byte == UInt8(ascii: ".")
             })
-        else {
-            throw .missingRequestID
-        }
-        let context = LambdaContext(
-            requestID: requestID,
-            deadlineEpochMilliseconds: response.header("Lambda-Runtime-Deadline-Ms").flatMap { Int64($0) },
-            invokedFunctionARN: response.header("Lambda-Runtime-Invoked-Function-Arn"),
-            traceID: response.header("Lambda-Runtime-Trace-Id"),
-            clientContext: response.header("Lambda-Runtime-Client-Context"),
-            cognitoIdentity: response.header("Lambda-Runtime-Cognito-Identity"))
-        return Invocation(context: context, event: response.body)
+        else { return nil }
+        return requestID
     }
 
     public func postResponse(requestID: String, body: [UInt8]) throws(RuntimeAPIError) -> PostResult {

@@ -8,12 +8,16 @@ public enum RuntimeAPIError: Error, Equatable, Sendable, CustomStringConvertible
     case unexpectedStatus(Int, endpoint: String)
     /// `/next` gave no request id.
     case missingRequestID
+    /// `/next` named an invocation whose event cannot be taken (too large, a required header missing): it is
+    /// answered with an invocation error rather than left to time out.
+    case unusableInvocation(requestID: String, errorType: String, message: String)
 
     public var description: String {
         switch self {
         case .unreachable(let error): "Runtime API unreachable: \(error)"
         case .unexpectedStatus(let status, let endpoint): "Runtime API answered \(status) to \(endpoint)"
         case .missingRequestID: "Runtime API sent an invocation without Lambda-Runtime-Aws-Request-Id"
+        case .unusableInvocation(let requestID, _, let message): "invocation \(requestID) cannot be taken: \(message)"
         }
     }
 }

@@ -19,6 +19,20 @@ import Testing
         #expect(writer.string == #"{"a":1,"b":["x",false,null,{}],"c":"y"}"#)
     }
 
+    /// U+FFFE and U+FFFF are valid in JSON but refused by SQS (and XML): written escaped, read back the same.
+    @Test func nonCharactersAreEscaped() throws {
+        let text = "a\u{FFFE}b\u{FFFF}c\u{FF01}\u{FFFD}\u{F8FF}\u{FEFF}long enough for the word-wise scan \u{FFFE}"
+        var writer = JSONWriter()
+        writer.string(text)
+        #expect(writer.string == "\"a\\ufffeb\\uffffc\u{FF01}\u{FFFD}\u{F8FF}\u{FEFF}long enough for the word-wise scan \\ufffe\"")
+        #expect(!writer.string.unicodeScalars.contains { $0.value == 0xFFFE || $0.value == 0xFFFF })
+        var wrapped = JSONWriter()
+        wrapped.beginObject()
+        wrapped.member("k", text)
+        wrapped.endObject()
+        #expect(try JSONDocument(parsing: wrapped.bytes).root["k"]?.string == text)
+    }
+
     @Test func escapedStringsRoundTrip() throws {
         let tricky = "quote\" backslash\\ newline\n tab\t bell\u{07} nul\u{00} é 😀 </script>"
         var writer = JSONWriter()

@@ -57,6 +57,15 @@ import Testing
         #expect(configuration.webhook.inboxBaseURL == "https://app.eu.intercom.com")
     }
 
+    @Test func pageURLQueryIsDroppedUnlessKept() throws {
+        #expect(try FunctionConfiguration(environment: Self.minimal).webhook.pageURLPolicy == .drop)
+        var environment = Self.minimal
+        environment["FULLSTORY_PAGE_URL_QUERY"] = "KEEP"
+        #expect(try FunctionConfiguration(environment: environment).webhook.pageURLPolicy == .keep)
+        environment["FULLSTORY_PAGE_URL_QUERY"] = "sometimes"
+        #expect(error(environment)?.variable == "FULLSTORY_PAGE_URL_QUERY")
+    }
+
     @Test func missingKeyIsNamed() {
         let problem = error(["INTERCOM_CLIENT_SECRET": "client-secret-value"])
         #expect(problem?.variable == "FULLSTORY_API_KEY")

@@ -7,16 +7,41 @@ import Testing
 @Suite struct TemplateTests {
     let template = TemplateText()
 
-    @Test func theRedrivePolicyEndsTheRetrySchedule() {
-        #expect(template.values(of: "maxReceiveCount") == ["\(RedeliverySchedule.delays.count)"])
+    func number(_ key: String) throws -> Int {
+        try #require(template.values(of: key).first.flatMap { Int($0) }, "\(key) in template.yaml")
+    }
+
+    /// maxReceiveCount is a backstop for messages that crash the function: receives that were no tries cannot
+    /// reach it before the schedule is over, and a crashing message reaches it within the queue's retention.
+    @Test func theRedrivePolicyIsABackstopBehindTheSchedule() throws {
+        let maxReceiveCount = try number("maxReceiveCount")
+        let visibility = try number("VisibilityTimeout")
+        let retention = try #require(template.values(of: "MessageRetentionPeriod").compactMap { Int($0) }.min())
+        #expect(maxReceiveCount > RedeliverySchedule.maximumReceives(visibilityTimeoutSeconds: visibility))
+        #expect(maxReceiveCount <= 1000, "SQS's limit")
+        #expect(maxReceiveCount * visibility < retention, "a crashing message reaches the dead-letter queue before it expires")
+    }
+
+    /// A redelivery batch ends before the function's timeout: every record may take its whole budget.
+    @Test func aBatchFitsTheFunctionsTimeout() throws {
+        let timeoutMilliseconds = Int64(try number("Timeout")) * 1000
+        let batchSize = Int64(try number("BatchSize"))
+        #expect(
+            batchSize * Redelivery.recordBudgetMilliseconds + Redelivery.deadlineReserveMilliseconds <= timeoutMilliseconds,
+            "\(batchSize) records of \(Redelivery.recordBudgetMilliseconds) ms in \(timeoutMilliseconds) ms")
+        #expect(template.values(of: "DEAD_LETTER_QUEUE_URL") == ["!If [DurableDeliveryOn, !Ref DeliveryDeadLetterQueue, '']"])
+    }
+
+    @Test func theQueuesTakeEveryMessageTheHandoffSends() throws {
+        #expect(template.values(of: "MaximumMessageSize") == ["\(QueueHandoff.maximumMessageBytes)", "\(QueueHandoff.maximumMessageBytes)"])
     }
 
     @Test func theQueueFollowsAWSsAdviceForEventSourceMappings() throws {
-        let functionTimeout = try #require(template.values(of: "Timeout").first.flatMap { Int($0) })
-        let visibility = try #require(template.values(of: "VisibilityTimeout").first.flatMap { Int($0) })
+        let functionTimeout = try number("Timeout")
+        let visibility = try number("VisibilityTimeout")
         #expect(visibility >= 6 * functionTimeout)
         let retention = try #require(template.values(of: "MessageRetentionPeriod").compactMap { Int($0) }.min())
-        #expect(retention > RedeliverySchedule.totalSpanSeconds, "messages outlive their retry schedule")
+        #expect(retention > RedeliverySchedule.spanSeconds, "messages outlive their retry schedule")
         #expect(template.values(of: "MessageRetentionPeriod").contains("1209600"), "the dead-letter queue keeps 14 days")
         #expect(template.values(of: "MaximumConcurrency") == ["2"])
         #expect(template.values(of: "FunctionResponseTypes") == ["[ReportBatchItemFailures]"])
@@ -55,7 +80,7 @@ import Testing
 
     @Test func alarmsAndWidgetsNameOnlyMetricsTheCodeEmits() {
         let emitted = Set(Metric.allCases.map(\.name))
-        #expect(Set(alarmedMetrics) == ["FullStoryRefusedKey", "Unauthorized", "FullStoryUnavailable"])
+        #expect(Set(alarmedMetrics) == ["FullStoryRefusedKey", "Unauthorized", "FullStoryUnavailable", "HandoffFailed"])
         for name in alarmedMetrics + dashboardMetrics {
             #expect(emitted.contains(name), "template.yaml names \(name), which the function does not emit")
         }
@@ -67,7 +92,7 @@ import Testing
             TemplateText.values(of: "Type", inLines: $0.lines) == ["AWS::CloudWatch::Alarm"]
         }
         let watched = alarms.flatMap { TemplateText.values(of: "MetricName", inLines: $0.lines) }
-        for metric in ["Errors", "Throttles", "ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible"] {
+        for metric in ["Errors", "Throttles", "ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible", "4XXError"] {
             #expect(watched.contains(metric), "an alarm on \(metric)")
         }
         #expect(template.values(of: "Endpoint") == ["!Ref AlarmEmail"])

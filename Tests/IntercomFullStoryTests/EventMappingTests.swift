@@ -64,8 +64,18 @@ import Testing
     @Test func openedEventUsesTheCreationTime() throws {
         let opened = try event("opened.v1.json")
         #expect(opened.timestamp == "2026-01-10T07:56:29Z")
-        #expect(property(opened, "page_url") == .string("https://shop.example.com/checkout?step=payment"))
+        // The query string is not sent by default: it holds tokens and personal data on many sites.
+        #expect(property(opened, "page_url") == .string("https://shop.example.com/checkout"))
         #expect(property(opened, "teammate_id") == nil)
+    }
+
+    @Test func thePageURLQueryIsSentOnlyWhenKept() throws {
+        var configuration = Fixtures.configuration
+        configuration.pageURLPolicy = .keep
+        let keeping = WebhookHandler(configuration: configuration)
+        let opened = try #require(keeping.handle(event: Fixtures.event("opened.v1.json")).decision.draft).event(
+            contactSessionAttribute: nil)
+        #expect(property(opened, "page_url") == .string("https://shop.example.com/checkout?step=payment"))
     }
 
     @Test func closedWithoutAClosePartFallsBackToAssigneeAndNotificationTime() throws {

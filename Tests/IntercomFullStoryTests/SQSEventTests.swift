@@ -57,13 +57,50 @@ import Testing
                 == #"{"batchItemFailures":[{"itemIdentifier":"a"},{"itemIdentifier":"b\""}]}"#)
     }
 
-    @Test func theScheduleStartsAt30SecondsAndSpansADay() {
-        let delays = RedeliverySchedule.delays
-        #expect(RedeliverySchedule.visibilityTimeout(afterReceive: 1) >= 30)
-        #expect(zip(delays, delays.dropFirst()).allSatisfy { $0 <= $1 }, "growing")
-        #expect(delays.allSatisfy { $0 <= 43_200 }, "SQS's maximum visibility timeout")
-        #expect(RedeliverySchedule.totalSpanSeconds >= 24 * 3600)
-        #expect(RedeliverySchedule.visibilityTimeout(afterReceive: 0) == delays[0])
-        #expect(RedeliverySchedule.visibilityTimeout(afterReceive: 1000) == delays[delays.count - 1])
+    @Test func theSentTimestampIsRead() throws {
+        let event = try #require(SQSEvent(try Self.root(Fixtures.read(Fixtures.root + "/Tests/Fixtures/sqs/aws-documented.json"))))
+        #expect(event.records[0].sentTimestampMilliseconds == 1_545_082_649_183)
+        let damaged = #"{"Records":[{"eventSource":"aws:sqs","messageId":"m","attributes":{"SentTimestamp":"soon"}}]}"#
+        #expect(try #require(SQSEvent(try Self.root(Array(damaged.utf8)))).records[0].sentTimestampMilliseconds == nil)
+    }
+}
+
+/// The retry schedule follows a message's age in the queue, never its receive count.
+@Suite struct RedeliveryScheduleTests {
+    @Test func theScheduleStartsAt30SecondsAndSpansMoreThanADay() {
+        #expect(RedeliverySchedule.next(ageSeconds: 0) == .retry(afterSeconds: 30))
+        #expect(RedeliverySchedule.next(ageSeconds: 30) == .retry(afterSeconds: 30))
+        #expect(RedeliverySchedule.next(ageSeconds: 61) == .retry(afterSeconds: 61), "the delay doubles the age")
+        #expect(RedeliverySchedule.next(ageSeconds: 50_000) == .retry(afterSeconds: 43_200), "SQS's maximum")
+        #expect(RedeliverySchedule.next(ageSeconds: RedeliverySchedule.spanSeconds - 100) == .retry(afterSeconds: 100))
+        #expect(RedeliverySchedule.next(ageSeconds: RedeliverySchedule.spanSeconds) == .exhausted)
+        #expect(RedeliverySchedule.next(ageSeconds: -5) == .retry(afterSeconds: 30), "a clock behind SQS's")
+        #expect(RedeliverySchedule.spanSeconds >= 24 * 3600)
+    }
+
+    @Test func aMessageThatAlwaysFailsIsTriedAFewTimesOverTheSpan() {
+        let ages = RedeliverySchedule.tryAges
+        #expect(ages.first == 30)
+        #expect(zip(ages, ages.dropFirst()).allSatisfy { $1 - $0 >= 30 && $1 - $0 <= 43_200 }, "\(ages)")
+        #expect(ages.last == RedeliverySchedule.spanSeconds, "the last try falls on the end of the span")
+        #expect((10...20).contains(ages.count), "\(ages.count) tries")
+    }
+
+    /// Receives that were no tries (a batch stopped early, a deadline) do not bring the end closer: the step is
+    /// the same at the same age, however many receives came before.
+    @Test func untriedReceivesDoNotShortenTheSchedule() {
+        var age = 30
+        var receives = 0
+        // A message received every 30 s and never tried still has its whole schedule ahead after an hour.
+        while age < 3600 {
+            receives += 1
+            age += 30
+        }
+        #expect(receives > 100)
+        #expect(RedeliverySchedule.next(ageSeconds: age) == .retry(afterSeconds: 3600))
+    }
+
+    @Test func theBackstopCountsTriesAndOneReceivePerVisibilityTimeout() {
+        #expect(RedeliverySchedule.maximumReceives(visibilityTimeoutSeconds: 300) == RedeliverySchedule.tryAges.count + 360)
     }
 }

@@ -43,16 +43,19 @@ public final class StandInServer: Sendable {
     private let state: NIOLockedValueBox<[Request]>
     public let port: Int
 
-    /// - Parameter respond: called for each request (on a NIO thread) with the request and its index.
-    public init(respond: @escaping @Sendable (Request, Int) -> Reply) throws {
+    /// - Parameters:
+    ///   - recordsRequests: false keeps no request (long runs that measure memory); indexes still count.
+    ///   - respond: called for each request (on a NIO thread) with the request and its index.
+    public init(recordsRequests: Bool = true, respond: @escaping @Sendable (Request, Int) -> Reply) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let state = NIOLockedValueBox<[Request]>([])
+        let counter = NIOLockedValueBox(0)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(RequestHandler(state: state, respond: respond))
+                    channel.pipeline.addHandler(RequestHandler(state: state, counter: counter, recordsRequests: recordsRequests, respond: respond))
                 }
             }
         self.group = group
@@ -79,12 +82,19 @@ public final class StandInServer: Sendable {
         typealias OutboundOut = HTTPServerResponsePart
 
         let state: NIOLockedValueBox<[Request]>
+        let counter: NIOLockedValueBox<Int>
+        let recordsRequests: Bool
         let respond: @Sendable (Request, Int) -> Reply
         var head: HTTPRequestHead?
         var body: [UInt8] = []
 
-        init(state: NIOLockedValueBox<[Request]>, respond: @escaping @Sendable (Request, Int) -> Reply) {
+        init(
+            state: NIOLockedValueBox<[Request]>, counter: NIOLockedValueBox<Int>, recordsRequests: Bool,
+            respond: @escaping @Sendable (Request, Int) -> Reply
+        ) {
             self.state = state
+            self.counter = counter
+            self.recordsRequests = recordsRequests
             self.respond = respond
         }
 
@@ -100,9 +110,11 @@ public final class StandInServer: Sendable {
                 let request = Request(
                     method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
                     body: body, receivedAt: monotonicNow())
-                let index = state.withLockedValue { requests in
-                    requests.append(request)
-                    return requests.count - 1
+                // One lock for the index and the record, so that `requests[index]` is this request.
+                let index = counter.withLockedValue { count in
+                    if recordsRequests { state.withLockedValue { $0.append(request) } }
+                    count += 1
+                    return count - 1
                 }
                 send(respond(request, index), keepAlive: head.isKeepAlive, context: context)
             }

@@ -21,11 +21,14 @@ public struct BackfillMapper: Sendable {
     public let appID: String?
     private let mapper: EventMapper
 
-    public init(window: BackfillWindow, topics: Set<BackfillTopic>, appID: String?, sessionAttribute: String, inboxBaseURL: String) {
+    public init(
+        window: BackfillWindow, topics: Set<BackfillTopic>, appID: String?, sessionAttribute: String, inboxBaseURL: String,
+        pageURLPolicy: PageURLPolicy = .drop
+    ) {
         self.window = window
         self.topics = topics
         self.appID = appID
-        mapper = EventMapper(sessionAttribute: sessionAttribute, inboxBaseURL: inboxBaseURL)
+        mapper = EventMapper(sessionAttribute: sessionAttribute, inboxBaseURL: inboxBaseURL, pageURLPolicy: pageURLPolicy)
     }
 
     public func events(of item: JSONValue) -> Result {

@@ -4,10 +4,13 @@ public struct EventMapper: Sendable {
     public var sessionAttribute: String
     /// Base of the inbox links, e.g. `https://app.intercom.com` (or the EU/AU host).
     public var inboxBaseURL: String
+    /// What of `page_url` is sent (by default scheme, host and path).
+    public var pageURLPolicy: PageURLPolicy
 
-    public init(sessionAttribute: String, inboxBaseURL: String) {
+    public init(sessionAttribute: String, inboxBaseURL: String, pageURLPolicy: PageURLPolicy = .drop) {
         self.sessionAttribute = sessionAttribute
         self.inboxBaseURL = inboxBaseURL
+        self.pageURLPolicy = pageURLPolicy
     }
 
     public func draft(route: TopicRoute, notification: IntercomNotification, conversation: IntercomConversation)
@@ -112,7 +115,7 @@ public struct EventMapper: Sendable {
             properties.append(EventProperty("contact_id", .string(contactID)))
         }
         if let pageURL = conversation.pageURL {
-            properties.append(EventProperty("page_url", .string(pageURL)))
+            properties.append(EventProperty("page_url", .string(pageURLPolicy.apply(to: pageURL))))
         }
         Self.append(teammate, to: &properties)
         Self.append(rating, to: &properties)

@@ -11,6 +11,9 @@ public struct SQSEvent: Sendable {
         public var body: String?
         /// `attributes.ApproximateReceiveCount` (a string in the event); `nil` when absent or not a number.
         public var receiveCount: Int?
+        /// `attributes.SentTimestamp`: milliseconds since the epoch when the message entered the queue (a redrive
+        /// from the dead-letter queue sends it anew); `nil` when absent or not a number.
+        public var sentTimestampMilliseconds: Int64?
         public var eventSourceARN: String?
     }
 
@@ -28,6 +31,7 @@ public struct SQSEvent: Sendable {
                 receiptHandle: record["receiptHandle"]?.string.flatMap { $0.isEmpty ? nil : $0 },
                 body: record["body"]?.string,
                 receiveCount: record["attributes", "ApproximateReceiveCount"]?.string.flatMap { Int($0) },
+                sentTimestampMilliseconds: record["attributes", "SentTimestamp"]?.string.flatMap { Int64($0) },
                 eventSourceARN: record["eventSourceARN"]?.string)
         }
     }

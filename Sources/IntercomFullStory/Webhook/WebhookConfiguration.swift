@@ -21,12 +21,15 @@ public struct WebhookConfiguration: Sendable {
     /// Workspaces (`app_id`) whose notifications are forwarded; empty forwards every workspace the app is
     /// installed in.
     public var allowedAppIDs: Set<String>
+    /// What of `page_url` is sent (`FULLSTORY_PAGE_URL_QUERY`).
+    public var pageURLPolicy: PageURLPolicy
 
     public init(
         signature: SignaturePolicy, sessionAttribute: String = defaultSessionAttribute, extraTopics: Set<String> = [],
         inboxBaseURL: String = defaultInboxBaseURL, maximumBodySize: Int = defaultMaximumBodySize,
-        allowedAppIDs: Set<String> = []
+        allowedAppIDs: Set<String> = [], pageURLPolicy: PageURLPolicy = .drop
     ) {
+        self.pageURLPolicy = pageURLPolicy
         self.signature = signature
         self.sessionAttribute = sessionAttribute
         self.extraTopics = extraTopics

@@ -11,7 +11,8 @@ public struct WebhookHandler: Sendable {
     public init(configuration: WebhookConfiguration) {
         self.configuration = configuration
         self.mapper = EventMapper(
-            sessionAttribute: configuration.sessionAttribute, inboxBaseURL: configuration.inboxBaseURL)
+            sessionAttribute: configuration.sessionAttribute, inboxBaseURL: configuration.inboxBaseURL,
+            pageURLPolicy: configuration.pageURLPolicy)
         if case .verify(let secret) = configuration.signature { signingKey = HMACKey(secret) } else { signingKey = nil }
     }
 

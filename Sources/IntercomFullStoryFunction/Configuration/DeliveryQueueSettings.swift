@@ -5,6 +5,9 @@ import AWSSQS
 /// skip FullStory after it failed several times in a row (`DELIVERY_CIRCUIT_SECONDS`).
 public struct DeliveryQueueSettings: Sendable {
     public var queue: SQSQueueURL
+    /// `DEAD_LETTER_QUEUE_URL`: where the function itself moves a message whose retry schedule is over (the copy
+    /// then gets the dead-letter queue's full retention); `nil` leaves that to the queue's redrive policy.
+    public var deadLetterQueue: SQSQueueURL?
     public var credentials: AWSCredentials
     public var circuitOpenMilliseconds: Int
 
@@ -15,6 +18,17 @@ public struct DeliveryQueueSettings: Sendable {
                 variable: "DELIVERY_QUEUE_URL", problem: "must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)")
         }
         self.queue = queue
+        if let url = value("DEAD_LETTER_QUEUE_URL") {
+            guard FunctionConfiguration.isAllowedURL(url), let deadLetter = SQSQueueURL(url) else {
+                throw ConfigurationError(
+                    variable: "DEAD_LETTER_QUEUE_URL",
+                    problem: "must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)")
+            }
+            guard deadLetter.endpoint == queue.endpoint else {
+                throw ConfigurationError(variable: "DEAD_LETTER_QUEUE_URL", problem: "must be in the delivery queue's region")
+            }
+            deadLetterQueue = deadLetter
+        }
         func required(_ name: String) throws(ConfigurationError) -> String {
             guard let text = value(name) else {
                 throw ConfigurationError(variable: name, problem: "is required with DELIVERY_QUEUE_URL (Lambda sets it)")

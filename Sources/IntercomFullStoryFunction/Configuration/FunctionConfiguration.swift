@@ -88,7 +88,8 @@ public struct FunctionConfiguration: Sendable {
         }
         webhook = WebhookConfiguration(
             signature: signature, sessionAttribute: attribute, extraTopics: topics,
-            inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL), allowedAppIDs: appIDs)
+            inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL), allowedAppIDs: appIDs,
+            pageURLPolicy: try Self.pageURLPolicy(value("FULLSTORY_PAGE_URL_QUERY")))
         caBundlePath = CABundle.locate(environment: environment)
         deliveryQueue = try value("DELIVERY_QUEUE_URL").map { url throws(ConfigurationError) in
             try DeliveryQueueSettings(queueURL: url, value: value)
@@ -113,6 +114,15 @@ public struct FunctionConfiguration: Sendable {
         let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]", "http://host.docker.internal"]
         let isLoopbackHTTP = loopback.contains { url == $0 || url.hasPrefix($0 + ":") || url.hasPrefix($0 + "/") }
         return (url.hasPrefix("https://") || isLoopbackHTTP) && url.isHeaderSafe && url.utf8.count > "https://".utf8.count
+    }
+
+    /// `FULLSTORY_PAGE_URL_QUERY`: `drop` (the default) or `keep`.
+    public static func pageURLPolicy(_ text: String?) throws(ConfigurationError) -> PageURLPolicy {
+        guard let text else { return .drop }
+        guard let policy = PageURLPolicy(rawValue: text.lowercased()) else {
+            throw ConfigurationError(variable: "FULLSTORY_PAGE_URL_QUERY", problem: "must be drop or keep")
+        }
+        return policy
     }
 
     /// The inbox host of the region: api.eu.intercom.io → app.eu.intercom.com.

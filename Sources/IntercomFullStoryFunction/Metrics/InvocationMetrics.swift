@@ -35,6 +35,7 @@ public struct InvocationMetrics: Sendable, Equatable {
         case .fullStoryRefusedCredentials: add(.fullStoryRefusedKey)
         case .health, .ping: break
         }
+        if result.handoffFailure != nil { add(.handoffFailed) }
         if let report = result.report { addFullStoryCalls(attempts: report.attempts, milliseconds: report.fullStoryMilliseconds) }
     }
 
@@ -42,6 +43,7 @@ public struct InvocationMetrics: Sendable, Equatable {
     public init(redelivery summary: Redelivery.Summary) {
         add(.redelivered, summary.delivered)
         add(.redeliveryFailed, summary.failed)
+        add(.deadLettered, summary.deadLettered)
         add(.rejected, summary.rejected)
         add(.fullStoryUnavailable, summary.fullStoryUnavailable)
         add(.fullStoryRefusedKey, summary.fullStoryRefusedCredentials)

@@ -15,9 +15,14 @@ public enum Metric: Int, CaseIterable, Sendable {
     // FullStory's state, from webhooks and redeliveries alike.
     case fullStoryUnavailable
     case fullStoryRefusedKey
+    /// An event FullStory could not take that SQS did not take either (refused, unreachable, too large, or no
+    /// signing in libcurl): it rests on Intercom's one retry.
+    case handoffFailed
     // Redelivery, per record.
     case redelivered
     case redeliveryFailed
+    /// Moved to the dead-letter queue by the function: the retry schedule is over, or the message is not ours.
+    case deadLettered
     // FullStory calls.
     case fullStoryAttempts
     case fullStoryLatency
@@ -37,8 +42,10 @@ public enum Metric: Int, CaseIterable, Sendable {
         case .badRequest: "BadRequest"
         case .fullStoryUnavailable: "FullStoryUnavailable"
         case .fullStoryRefusedKey: "FullStoryRefusedKey"
+        case .handoffFailed: "HandoffFailed"
         case .redelivered: "Redelivered"
         case .redeliveryFailed: "RedeliveryFailed"
+        case .deadLettered: "DeadLettered"
         case .fullStoryAttempts: "FullStoryAttempts"
         case .fullStoryLatency: "FullStoryLatency"
         }

@@ -5,8 +5,11 @@ import Logging
 
 /// Answers an SQS event from the delivery queue: each record's event goes to FullStory once, with the key and
 /// body the webhook tried. Records that fail are reported (`batchItemFailures`) and rescheduled along
-/// `RedeliverySchedule`; after a 429 or 5xx the rest of the batch is reported without calling FullStory. Outcomes
-/// are recorded in the webhooks' circuit, so that a successful redelivery closes it.
+/// `RedeliverySchedule` by their age in the queue; after a 429 or 5xx the rest of the batch is reported without
+/// calling FullStory. A record whose schedule is over, and a message that is not ours, is moved to the
+/// dead-letter queue when `DEAD_LETTER_QUEUE_URL` is set (SendMessage there; the record is then not reported,
+/// so the event source mapping deletes it). Outcomes are recorded in the webhooks' circuit, so that a successful
+/// redelivery closes it.
 public final class Redelivery {
     /// What one invocation did, for its log line and metrics.
     public struct Summary: Sendable, Equatable {
@@ -16,8 +19,10 @@ public final class Redelivery {
         public var rejected = 0
         /// Reported failed: they come back later.
         public var failed = 0
-        /// Not delivery messages: reported failed, left for the dead-letter queue.
+        /// Not delivery messages: moved to the dead-letter queue, or reported failed for its redrive policy.
         public var notOurs = 0
+        /// Moved to the dead-letter queue by the function (schedule over, or not ours).
+        public var deadLettered = 0
         public var fullStoryAttempts = 0
         public var fullStoryMilliseconds: Double = 0
         public var fullStoryUnavailable = 0
@@ -31,9 +36,14 @@ public final class Redelivery {
     }
 
     /// Kept back from the deadline for the visibility changes and the answer.
-    static let deadlineReserveMilliseconds: Int64 = 1500
-    /// Time one record may take (one attempt, plus the unlinked resend after a full session).
-    static let recordAllowanceMilliseconds: Int64 = 4000
+    public static let deadlineReserveMilliseconds: Int64 = 1500
+    /// Time one record may take with FullStory (one attempt, plus the unlinked resend after a full session).
+    public static let recordAllowanceMilliseconds: Int64 = 4000
+    /// Longest SendMessage to the dead-letter queue, after a record's last try.
+    public static let deadLetterMoveMilliseconds: Int64 = 1000
+    /// What one record may take in all; the event source mapping's batch size times this, plus the reserve, must
+    /// fit the function's timeout (a test checks template.yaml).
+    public static var recordBudgetMilliseconds: Int64 { recordAllowanceMilliseconds + deadLetterMoveMilliseconds }
     /// A record is not started with less time than this: it would most likely time out.
     static let minimumRecordMilliseconds: Int64 = 1000
     /// Without a deadline from Lambda (tests), a batch may take this long.
@@ -41,12 +51,20 @@ public final class Redelivery {
 
     private let fullStory: FullStoryClient
     private let queue: (url: SQSQueueURL, client: SQSClient)?
+    private let deadLetterQueue: SQSQueueURL?
     private let circuit: CircuitBreaker?
+    /// Milliseconds since the epoch (SQS's `SentTimestamp` is on this clock).
+    private let epochMilliseconds: @Sendable () -> Int64
 
-    init(fullStory: FullStoryClient, queue: (url: SQSQueueURL, client: SQSClient)?, circuit: CircuitBreaker?) {
+    init(
+        fullStory: FullStoryClient, queue: (url: SQSQueueURL, client: SQSClient)?, deadLetterQueue: SQSQueueURL?,
+        circuit: CircuitBreaker?, epochMilliseconds: @escaping @Sendable () -> Int64 = LambdaClock.epochMilliseconds
+    ) {
         self.fullStory = fullStory
         self.queue = queue
+        self.deadLetterQueue = queue == nil ? nil : deadLetterQueue
         self.circuit = circuit
+        self.epochMilliseconds = epochMilliseconds
     }
 
     private static func remaining(_ context: LambdaContext) -> Int64 {
@@ -69,12 +87,27 @@ public final class Redelivery {
             var recordLogger = logger
             recordLogger[metadataKey: "messageId"] = "\(id)"
             if let count = record.receiveCount { recordLogger[metadataKey: "receiveCount"] = "\(count)" }
+            // Without SentTimestamp (never from SQS itself) the record is as young as can be: the receive count
+            // and the redrive policy are then the only limit.
+            let ageSeconds = record.sentTimestampMilliseconds.map { Int(max(0, epochMilliseconds() - $0) / 1000) } ?? 0
+            let step = RedeliverySchedule.next(ageSeconds: ageSeconds)
 
+            /// Reports the record failed; `rescheduling` makes it invisible for its scheduled delay. A record whose
+            /// schedule is over goes to the dead-letter queue instead, when there is one.
             func fail(rescheduling: Bool) {
+                if rescheduling, step == .exhausted, moveToDeadLetterQueue(record, context: context, logger: recordLogger) {
+                    summary.deadLettered += 1
+                    return
+                }
                 summary.failed += 1
                 failedIDs.append(id)
                 if rescheduling, let handle = record.receiptHandle {
-                    let delay = RedeliverySchedule.visibilityTimeout(afterReceive: record.receiveCount ?? 1)
+                    let delay: Int
+                    switch step {
+                    case .retry(let seconds): delay = seconds
+                    // Over, with no dead-letter queue to move it to: the redrive policy takes it.
+                    case .exhausted: delay = RedeliverySchedule.maximumDelaySeconds
+                    }
                     reschedule.append(.init(receiptHandle: handle, visibilityTimeoutSeconds: delay))
                 }
             }
@@ -91,12 +124,17 @@ public final class Redelivery {
             case .success(let decoded):
                 message = decoded
             case .failure(let problem):
-                // Never dropped silently: it is reported until the redrive policy moves it to the dead-letter queue.
+                // Never dropped silently: moved to the dead-letter queue, or reported until the redrive policy
+                // moves it there.
                 recordLogger.error(
                     "SQS record is not a delivery message; it will end in the dead-letter queue",
                     metadata: ["problem": "\(problem)", "eventSourceArn": "\(record.eventSourceARN ?? "-")"])
                 summary.notOurs += 1
-                fail(rescheduling: false)
+                if moveToDeadLetterQueue(record, context: context, logger: recordLogger) {
+                    summary.deadLettered += 1
+                } else {
+                    fail(rescheduling: false)
+                }
                 continue
             }
             recordLogger[metadataKey: "idempotencyKey"] = "\(message.event.idempotencyKey)"
@@ -116,7 +154,7 @@ public final class Redelivery {
             summary.fullStoryAttempts += report.attempts
             summary.fullStoryMilliseconds += report.fullStoryMilliseconds
             if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable) }
-            let queuedFor = max(0, Int(LambdaClock.epochMilliseconds() / 1000) - message.queuedAt)
+            let queuedFor = max(0, Int(epochMilliseconds() / 1000) - message.queuedAt)
             switch report.outcome {
             case .delivered(let sent):
                 summary.delivered += 1
@@ -136,15 +174,42 @@ public final class Redelivery {
                 fail(rescheduling: true)
             case .unavailable(let reason):
                 summary.fullStoryUnavailable += 1
-                let retryIn = RedeliverySchedule.visibilityTimeout(afterReceive: record.receiveCount ?? 1)
-                recordLogger.warning(
-                    "redelivery failed; retried later", metadata: ["reason": "\(reason)", "retryInSeconds": "\(retryIn)"])
+                if case .retry(let retryIn) = step {
+                    recordLogger.warning(
+                        "redelivery failed; retried later", metadata: ["reason": "\(reason)", "retryInSeconds": "\(retryIn)"])
+                } else {
+                    recordLogger.error(
+                        "redelivery failed and the retry schedule is over",
+                        metadata: ["reason": "\(reason)", "queuedSeconds": "\(ageSeconds)"])
+                }
                 stopReason = reason
                 fail(rescheduling: true)
             }
         }
         delay(reschedule, context: context, logger: logger)
         return (SQSBatchResponse(failedMessageIDs: failedIDs), summary)
+    }
+
+    /// Sends the record's message as it is to the dead-letter queue; true when SQS took it (the record is then
+    /// not reported, and the event source mapping deletes it). False without a dead-letter queue, without time,
+    /// or when SQS refused: the record is reported failed and comes back.
+    private func moveToDeadLetterQueue(_ record: SQSEvent.Record, context: LambdaContext, logger: Logger) -> Bool {
+        guard let deadLetterQueue, let queue, let body = record.body else { return false }
+        let timeout = Int(min(Self.deadLetterMoveMilliseconds, Self.remaining(context) - DeliveryBudget.deadlineReserveMilliseconds))
+        guard timeout >= 100 else {
+            logger.warning("no time left to move the record to the dead-letter queue; it comes back")
+            return false
+        }
+        do {
+            let sent = try queue.client.sendMessage(queue: deadLetterQueue, body: body, timeoutMilliseconds: timeout)
+            logger.error(
+                "moved to the dead-letter queue (README, \"Reliability\", tells how to send it back)",
+                metadata: ["deadLetterMessageId": "\(sent.messageID)"])
+            return true
+        } catch {
+            logger.error("cannot move the record to the dead-letter queue; it comes back", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     /// Makes failed records invisible for their scheduled delay (ten per call). A failure here only means the

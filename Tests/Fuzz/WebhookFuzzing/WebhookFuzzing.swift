@@ -51,6 +51,12 @@ public enum WebhookFuzzing {
                 checkFullStoryBody(event.unlinked().body(), name: event.name)
             }
             checkResponse(DeliveryOutcome.delivered(draft.event(contactSessionAttribute: nil)).reply.response)
+            // What the webhook would hand to the delivery queue is a message SQS accepts.
+            let message = DeliveryMessage(
+                event: draft.event(contactSessionAttribute: nil),
+                origin: .init(topic: draft.route.topic, notificationID: draft.notificationID, appID: draft.appID),
+                reason: .fullStoryUnavailable, queuedAt: 1_700_000_000)
+            precondition(sqsAccepts(message.encoded()), "a delivery message holds characters SQS refuses")
         }
     }
 
@@ -69,8 +75,19 @@ public enum WebhookFuzzing {
     public static func deliveryMessage(_ bytes: [UInt8]) {
         guard case .success(let message) = DeliveryMessage.decode(String(decoding: bytes, as: UTF8.self)) else { return }
         precondition(DeliveryMessage.decode(message.encoded()) == .success(message), "a message does not round-trip")
+        precondition(sqsAccepts(message.encoded()), "a re-encoded message holds characters SQS refuses")
         checkFullStoryBody(message.event.body(), name: message.event.name)
         checkFullStoryBody(message.event.unlinked().body(), name: message.event.name)
+    }
+
+    /// SQS's rule for a message body: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.
+    /// (A Swift string cannot hold a lone surrogate, so those are ruled out by construction.)
+    public static func sqsAccepts(_ body: String) -> Bool {
+        body.unicodeScalars.allSatisfy { scalar in
+            let value = scalar.value
+            return value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
+                || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
+        }
     }
 
     static func checkResponse(_ response: APIGatewayResponse) {
