@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "IntercomFullStoryFunctionTests",
             dependencies: [
-                "IntercomFullStoryFunction", "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "FlatJSON", "TestSupport",
+                "IntercomFullStoryFunction", "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "FlatJSON", "TestSupport", "AWSSQS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]

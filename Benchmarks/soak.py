@@ -112,9 +112,11 @@ def refused_event(directory):
 
 
 def sqs_event(directory, name, bodies):
+    # Sent now: the retry schedule follows a message's age, and these must be young ones.
+    sent = int(time.time() * 1000)
     records = [{"messageId": "soak-%s-%d" % (name, index), "receiptHandle": "soak-receipt-%d" % index, "body": body,
-                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1796114316945",
-                               "SenderId": "AROAEXAMPLE", "ApproximateFirstReceiveTimestamp": "1796114316984"},
+                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(sent),
+                               "SenderId": "AROAEXAMPLE", "ApproximateFirstReceiveTimestamp": str(sent + 40)},
                 "messageAttributes": {}, "md5OfBody": "0" * 32, "eventSource": "aws:sqs",
                 "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:intercom-fullstory-delivery",
                 "awsRegion": "us-east-1"} for index, body in enumerate(bodies)]

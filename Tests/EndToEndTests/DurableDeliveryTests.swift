@@ -91,11 +91,12 @@ import Testing
 
     static func rig(
         _ name: String, fullStory: SwitchableFullStory = SwitchableFullStory(), environment: [String: String?] = [:],
-        credentials: AWSCredentials? = nil
+        credentials: AWSCredentials? = nil, movesToDeadLetterQueue: Bool = false
     ) throws -> DurableRig {
         let sqs = try LocalSQS.start()
         let queues = try sqs.makeQueues(name)
         var variables = sqs.functionEnvironment(queue: queues.delivery, credentials: credentials)
+        if movesToDeadLetterQueue { variables["DEAD_LETTER_QUEUE_URL"] = queues.deadLetter.url }
         for (key, value) in environment { variables[key] = value }
         let rig = try EndToEndTests.rig(fullStory: { fullStory.reply($0, $1) }, environment: variables)
         return DurableRig(fullStory: fullStory, rig: rig, sqs: sqs, queues: queues)
@@ -274,7 +275,86 @@ import Testing
         let output = durable.rig.shutdown()
         #expect(output.contains("cannot queue the event; Intercom will retry it"))
         #expect(output.contains("SignatureDoesNotMatch"))
+        #expect(MetricsEndToEndTests.metricLines(output).last.map(MetricsEndToEndTests.nonZero)?["HandoffFailed"] == 1)
         #expect(!output.contains("not-the-secret-access-key"))
+    }
+
+    /// The schedule follows the message's age: one older than the whole schedule is moved to the dead-letter
+    /// queue by the function (so its copy gets that queue's full retention) and is not reported.
+    @Test func anExhaustedMessageIsMovedToTheDeadLetterQueueByTheFunction() throws {
+        let durable = try Self.rig("exhausted", movesToDeadLetterQueue: true)
+        let (sqs, queues) = (durable.sqs, durable.queues)
+        try Self.queueWebhooks(durable, count: 1)
+        durable.fullStory.set(.down)
+        let messages = try durable.receiveAll()
+        let thirtyOneHoursAgo = SQSEventBuilder.epochMilliseconds() - 31 * 3600 * 1000
+        // The dead-letter queue of this test's own pair, so its content is this message only.
+        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages, sentAt: thirtyOneHoursAgo))
+        #expect(SQSEventBuilder.failures(response).isEmpty, "moved, so not reported: the mapping deletes it")
+        let moved = try sqs.client().receiveMessages(queue: queues.deadLetter, maximum: 10)
+        #expect(moved.map(\.body) == messages.map(\.body), "the message as it was")
+        let output = durable.rig.shutdown()
+        #expect(output.contains("redelivery failed and the retry schedule is over"))
+        #expect(output.contains("moved to the dead-letter queue"))
+        #expect(MetricsEndToEndTests.metricLines(output).last.map(MetricsEndToEndTests.nonZero)?["DeadLettered"] == 1)
+    }
+
+    /// Receives are not tries: a young message received many times is rescheduled, not dead-lettered.
+    @Test func aYoungMessageReceivedManyTimesIsRescheduled() throws {
+        let durable = try Self.rig("young", movesToDeadLetterQueue: true)
+        let (sqs, queues) = (durable.sqs, durable.queues)
+        try Self.queueWebhooks(durable, count: 1)
+        durable.fullStory.set(.down)
+        let message = try #require(try durable.receiveAll().first)
+        let event = SQSEventBuilder.event([
+            (message.messageID, message.receiptHandle, message.body, 50, SQSEventBuilder.epochMilliseconds() - 10_000)
+        ])
+        let (response, _) = try durable.emulator.invoke(event)
+        #expect(SQSEventBuilder.failures(response) == [message.messageID])
+        #expect(try sqs.count(queues.deadLetter) == (0, 0))
+        let output = durable.rig.shutdown()
+        #expect(output.contains(#""retryInSeconds":"30""#))
+    }
+
+    /// Without DEAD_LETTER_QUEUE_URL the redrive policy alone moves messages: an exhausted one is reported.
+    @Test func withoutADeadLetterURLAnExhaustedMessageIsLeftToTheRedrivePolicy() throws {
+        let durable = try Self.rig("exhausted-no-url")
+        try Self.queueWebhooks(durable, count: 1)
+        durable.fullStory.set(.down)
+        let messages = try durable.receiveAll()
+        let old = SQSEventBuilder.epochMilliseconds() - 31 * 3600 * 1000
+        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages, sentAt: old))
+        #expect(SQSEventBuilder.failures(response) == messages.map(\.messageID))
+        #expect(try durable.sqs.count(durable.queues.deadLetter) == (0, 0))
+        _ = durable.rig.shutdown()
+    }
+
+    @Test func aForeignMessageIsMovedToTheDeadLetterQueueWhenItIsNamed() throws {
+        let durable = try Self.rig("foreign-moved", movesToDeadLetterQueue: true)
+        let (sqs, queues) = (durable.sqs, durable.queues)
+        _ = try durable.sqs.client().sendMessage(queue: durable.queues.delivery, body: "Test message.", timeoutMilliseconds: 5000)
+        let messages = try durable.receiveAll()
+        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
+        #expect(SQSEventBuilder.failures(response).isEmpty)
+        #expect(try sqs.client().receiveMessages(queue: queues.deadLetter, maximum: 10).map(\.body) == ["Test message."])
+        _ = durable.rig.shutdown()
+    }
+
+    /// A message larger than the queue takes is not sent: 503 (Intercom retries) and HandoffFailed.
+    @Test func aMessageOverTheQueuesLimitIsNotSentAndCounted() throws {
+        let durable = try Self.rig("too-large")
+        durable.fullStory.set(.down)
+        // 3,000 tags of 100 characters: a valid webhook whose event is over 256 KiB.
+        let tags = (0..<3000).map { #"{"type":"tag","id":"\#($0)","name":"tag-\#($0)-\#(String(repeating: "x", count: 90))"}"# }
+        let body = readFile(repositoryRoot + "/events/bodies/closed.json")
+            .replacingFirst(#""tags":{"type":"tag.list","tags":["#, with: #""tags":{"type":"tag.list","tags":["# + tags.joined(separator: ",") + ",")
+        let (response, milliseconds) = try durable.emulator.invoke(SignedEvents.restAPI(body: Array(body.utf8)))
+        #expect(response.statusCode == 503)
+        #expect(milliseconds < 5000)
+        #expect(try durable.sqs.count(durable.queues.delivery) == (0, 0))
+        let output = durable.rig.shutdown()
+        #expect(output.contains("over the queue's limit"))
+        #expect(MetricsEndToEndTests.metricLines(output).last.map(MetricsEndToEndTests.nonZero)?["HandoffFailed"] == 1)
     }
 
     @Test func unreachableSQSIs503InTime() throws {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import AWSSQS
 import FlatJSON
 
@@ -5,13 +8,22 @@ import FlatJSON
 public enum SQSEventBuilder {
     public static let queueARN = "arn:aws:sqs:us-east-1:123456789012:intercom-fullstory-delivery"
 
-    /// One event for `messages` as received from SQS.
-    public static func event(_ messages: [SQSClient.ReceivedMessage]) -> [UInt8] {
-        event(messages.map { ($0.messageID, $0.receiptHandle, $0.body, Int($0.attributes["ApproximateReceiveCount"] ?? "1") ?? 1) })
+    /// One event for `messages` as received from SQS, with their `SentTimestamp`, or `sentAt` (milliseconds since
+    /// the epoch) in its place to make them older or younger.
+    public static func event(_ messages: [SQSClient.ReceivedMessage], sentAt: Int64? = nil) -> [UInt8] {
+        event(
+            messages.map {
+                (
+                    $0.messageID, $0.receiptHandle, $0.body, Int($0.attributes["ApproximateReceiveCount"] ?? "1") ?? 1,
+                    sentAt ?? $0.attributes["SentTimestamp"].flatMap { Int64($0) } ?? epochMilliseconds()
+                )
+            })
     }
 
-    /// One event for records given as (message id, receipt handle, body, receive count).
-    public static func event(_ records: [(id: String, receiptHandle: String, body: String, receiveCount: Int)]) -> [UInt8] {
+    /// One event for records given as (message id, receipt handle, body, receive count, sent timestamp in ms).
+    public static func event(
+        _ records: [(id: String, receiptHandle: String, body: String, receiveCount: Int, sentTimestamp: Int64)]
+    ) -> [UInt8] {
         var writer = JSONWriter(capacity: 1024 * (records.count + 1))
         writer.beginObject()
         writer.key("Records")
@@ -24,9 +36,9 @@ public enum SQSEventBuilder {
             writer.key("attributes")
             writer.beginObject()
             writer.member("ApproximateReceiveCount", "\(record.receiveCount)")
-            writer.member("SentTimestamp", "1796114316945")
+            writer.member("SentTimestamp", "\(record.sentTimestamp)")
             writer.member("SenderId", "AROAEXAMPLE:intercom-fullstory")
-            writer.member("ApproximateFirstReceiveTimestamp", "1796114316984")
+            writer.member("ApproximateFirstReceiveTimestamp", "\(record.sentTimestamp + 40)")
             writer.endObject()
             writer.key("messageAttributes")
             writer.beginObject()
@@ -40,6 +52,12 @@ public enum SQSEventBuilder {
         writer.endArray()
         writer.endObject()
         return writer.bytes
+    }
+
+    public static func epochMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     /// The message ids a batch response reports failed.
