@@ -40,6 +40,11 @@ def build_bootstrap_and_harness():
 
 
 def build():
+    # The fixed-address build (deploy/build.sh's opt-in) first, kept aside for the paired cold-start comparison;
+    # then the shipped, position-independent one.
+    os.makedirs(BENCH, exist_ok=True)
+    fixed = run(["deploy/build.sh"], stdout=subprocess.PIPE, env=dict(os.environ, BOOTSTRAP_FIXED_ADDRESS="1")).stdout.strip()
+    run(["cp", fixed, f"{BENCH}/bootstrap-fixed-address"])
     bootstrap = build_bootstrap_and_harness()
     run(["gcc", "-O2", "-o", f"{BENCH}/echo-runtime", "Benchmarks/echo-runtime.c", "-lcurl"])
     run(["gcc", "-O2", "-DFORWARD", "-o", f"{BENCH}/echo-runtime-forward", "Benchmarks/echo-runtime.c", "-lcurl"])
@@ -150,11 +155,13 @@ def summary(samples):
 def main():
     bootstrap = build()
     results = {"bootstrap": [], "floor": [], "floor-forward": [], "swift-echo": []}
-    cold_starts = {"bootstrap": [], "floor": [], "swift-echo": []}
+    cold_starts = {"bootstrap": [], "floor": [], "swift-echo": [], "bootstrap-fixed-address": []}
     one_cpu = {"bootstrap": [], "floor": [], "floor-forward": []}
     cold_over_floor = []
+    pie_over_fixed = []
     shuffler = random.Random(5)
-    binaries = {"bootstrap": bootstrap, "floor": f"{BENCH}/echo-runtime", "swift-echo": f"{BENCH}/swift-echo"}
+    binaries = {"bootstrap": bootstrap, "floor": f"{BENCH}/echo-runtime", "swift-echo": f"{BENCH}/swift-echo",
+                "bootstrap-fixed-address": f"{BENCH}/bootstrap-fixed-address"}
     handlers = []
     for _ in range(RUNS):  # interleaved, so a noisy moment hits every runtime alike
         handlers.append(handler_cost())  # one ordo-one run of up to 20,000 iterations
@@ -174,6 +181,7 @@ def main():
             for name, value in round_starts.items():
                 cold_starts[name].append(value)
             cold_over_floor.append(round_starts["bootstrap"] - round_starts["floor"])
+            pie_over_fixed.append(round_starts["bootstrap"] - round_starts["bootstrap-fixed-address"])
     for name, rows in results.items():
         cold_starts.setdefault(name, []).extend(row["cold_start_us"] for row in rows)
     zip_bytes, binary_bytes = package_sizes()
@@ -211,6 +219,8 @@ def main():
         ("spawn to first GET /next", spread(cold, ms), "floor %s" % spread(floor_cold, ms), "", None),
         ("  the same, minus the floor spawned beside it", spread(summary(cold_over_floor), ms), "",
          "≤ floor + 1 ms", statistics.median(cold_over_floor) <= 1000),
+        ("  position-independent (shipped) minus fixed-address, paired", spread(summary(pie_over_fixed), ms),
+         "fixed-address %s" % ms(summary(cold_starts["bootstrap-fixed-address"])[0]), "(the cost of ASLR)", None),
         ("first invocation (ping) after cold start", spread(first, us), "warm ping p50 %s" % us(ping[0]),
          "≤ warm + 2 ms", first[0] <= ping[0] + 2000),
         ("warm ping invocation p50 / p99", "%s / %s" % (spread(ping, us), us(ping99[0])),
@@ -250,7 +260,7 @@ def main():
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print("\n".join(lines))
     with open(os.path.join(BENCH, "results.json"), "w") as out:
-        json.dump({"runs": results, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor,
+        json.dump({"runs": results, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor, "pie_over_fixed": pie_over_fixed,
                    "one_cpu": one_cpu, "zip_bytes": zip_bytes, "binary_bytes": binary_bytes,
                    "handler": handlers, "backfill": backfill}, out)
 

@@ -2,7 +2,8 @@
 # Release build of the Lambda `bootstrap` (or of another executable product named as the argument, for the
 # benchmark): static Swift standard library and libstdc++, linked by lld with the hot functions first, stripped,
 # checked against what Amazon Linux 2023 provides. Prints the path of the result (.build/lambda/<product>).
-# BOOTSTRAP_PIE=1 builds a position-independent executable instead (see "Security" in the README).
+# It is position-independent (ASLR for its code, which parses untrusted input); BOOTSTRAP_FIXED_ADDRESS=1 builds a
+# fixed-address executable instead (see "Security" in the README, and `make bench` for what each costs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 product="${1:-bootstrap}"
@@ -33,18 +34,23 @@ export PKG_CONFIG_PATH="$stub/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 flags+=(-Xswiftc -use-ld=lld -Xlinker --symbol-ordering-file="$PWD/deploy/symbol-order.txt"
         -Xlinker --no-warn-symbol-ordering)
 
-# A fixed-address executable has no relative relocations to apply at start-up (22,000 here): 0.4 ms of cold
-# start and 0.4 MB of memory. Shared libraries, heap and stack stay randomized.
-if [ "${BOOTSTRAP_PIE:-0}" != 1 ]; then
+# Opt-in: a fixed-address executable has no relative relocations to apply at start-up (22,000 here), which
+# saves part of a millisecond of cold start and 0.4 MB, but puts its code at a known address. Shared libraries,
+# heap and stack stay randomized either way.
+layout=pie
+if [ "${BOOTSTRAP_FIXED_ADDRESS:-0}" = 1 ]; then
+  layout=fixed-address
   flags+=(-Xswiftc -Xclang-linker -Xswiftc -no-pie)
 fi
 
-# SwiftPM does not know the ordering file and the stub are inputs of the link: relink when one is newer.
+# SwiftPM does not know the ordering file, the stub and the layout are inputs of the link: relink when one changed.
 bin_path="$(swift build -c release --show-bin-path)"
+marker=".build/lambda/.$product.layout"
 if [ -f "$bin_path/$product" ] && { [ deploy/symbol-order.txt -nt "$bin_path/$product" ] \
-    || [ "$stub/libcurl.so" -nt "$bin_path/$product" ]; }; then
+    || [ "$stub/libcurl.so" -nt "$bin_path/$product" ] || [ "$(cat "$marker" 2>/dev/null)" != "$layout" ]; }; then
   rm -f "$bin_path/$product"
 fi
+echo "$layout" > "$marker"
 
 # No $ORIGIN runpath: Lambda finds libraries through LD_LIBRARY_PATH, and each runpath entry costs failed
 # lookups for every library at start-up.

@@ -45,4 +45,10 @@ if nm -D "$binary" 2>/dev/null | grep -q 'Foundation'; then
   echo "check-binary: FAIL: references Foundation symbols" >&2
   status=1
 fi
+# Position-independent (ELF type DYN) is the default build; fixed-address (EXEC) is deploy/build.sh's opt-in.
+case "$(readelf -h "$binary" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')" in
+  DYN) echo "check-binary: layout: position-independent executable (ASLR for its code)" ;;
+  EXEC) echo "check-binary: layout: fixed-address executable (BOOTSTRAP_FIXED_ADDRESS=1: no ASLR for its code)" ;;
+  *) echo "check-binary: FAIL: not an executable ELF file" >&2; status=1 ;;
+esac
 exit "$status"

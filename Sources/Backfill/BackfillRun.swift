@@ -94,10 +94,24 @@ public final class BackfillRun {
         let viaBatch = options.via == .batch || (options.via == .auto && pending.count > BackfillOptions.confirmationThreshold)
         summary.via = viaBatch ? "batch" : "create_event"
         progress.startSending()
-        if viaBatch {
-            try sendInBatches(pending, state: state, apiKey: apiKey, journal: journal, summary: &summary)
-        } else {
-            try sendOneByOne(pending, apiKey: apiKey, journal: journal, summary: &summary)
+        // What a FAILED batch job left unconfirmed goes through Create Event, under each event's own key: FullStory
+        // may have imported some of it, so it is reported as possibly duplicated.
+        let unconfirmed = state.unconfirmed
+        let resent = pending.filter { unconfirmed.contains($0.idempotencyKey) }
+        let rest = pending.filter { !unconfirmed.contains($0.idempotencyKey) }
+        if !resent.isEmpty {
+            summary.possiblyDuplicated = resent.count
+            progress.note(
+                "\(resent.count) events a failed batch import job left unconfirmed are sent again through Create Event; "
+                    + "FullStory may have imported some of them already (possibly duplicated)")
+            try sendOneByOne(resent, apiKey: apiKey, journal: journal, summary: &summary)
+        }
+        if !rest.isEmpty, !backfillInterrupted.load(ordering: .relaxed) {
+            if viaBatch {
+                try sendInBatches(rest, state: state, apiKey: apiKey, journal: journal, summary: &summary)
+            } else {
+                try sendOneByOne(rest, apiKey: apiKey, journal: journal, summary: &summary)
+            }
         }
         if backfillInterrupted.load(ordering: .relaxed) { return interrupted(&summary, state) }
         if summary.failed > 0 {
@@ -105,7 +119,13 @@ public final class BackfillRun {
                 "\(summary.failed) events could not be sent"
                     + (options.statePath == nil ? "; run again (with --state to skip what was sent)" : "; run the same command again to retry them"))
         }
-        return finish(&summary, status: summary.failed > 0 ? 1 : 0)
+        if summary.unconfirmed > 0 {
+            progress.note(
+                "\(summary.unconfirmed) events are unconfirmed (a batch import job failed without naming them)"
+                    + (options.statePath == nil
+                        ? "; run again with --state to send only those again" : "; run the same command again to send them through Create Event"))
+        }
+        return finish(&summary, status: summary.failed > 0 || summary.unconfirmed > 0 ? 1 : 0)
     }
 
     // MARK: Window and state
@@ -271,25 +291,42 @@ public final class BackfillRun {
                 guard let finished = try importer.wait(for: job.id, shouldStop: { backfillInterrupted.load(ordering: .relaxed) }) else {
                     break
                 }
+                // COMPLETED: every event was imported. Otherwise only what the imports and errors listings
+                // name is known; the rest stays unconfirmed in the state file.
                 var refusedKeys: Set<String> = []
-                if finished.errors > 0 || finished.status == "FAILED" {
+                var importedKeys: Set<String> = []
+                let completed = finished.status == "COMPLETED" && finished.errors == 0
+                if !completed {
                     for error in try importer.errors(of: job.id) {
-                        let key = jobEvents.first { event in
-                            event.name == error.name && event.timestamp == error.timestamp
-                                && event.properties.contains { $0.name == "conversation_id" && $0.value == .string(error.conversationID ?? "") }
-                                && !refusedKeys.contains(event.idempotencyKey)
-                        }?.idempotencyKey
                         progress.note("FullStory did not import an event: \(error.code ?? "no code") \(error.message ?? "")")
-                        if let key {
+                        if let key = Self.key(in: jobEvents, name: error.name, timestamp: error.timestamp,
+                                              conversationID: error.conversationID, excluding: refusedKeys) {
                             refusedKeys.insert(key)
                             journal?.append(.refused(key: key, status: 400, code: error.code))
                         }
                     }
+                    for imported in try importer.imports(of: job.id) {
+                        if let key = Self.key(in: jobEvents, name: imported.name, timestamp: imported.timestamp,
+                                              conversationID: imported.conversationID, excluding: importedKeys.union(refusedKeys)) {
+                            importedKeys.insert(key)
+                            journal?.append(.sent(key: key))
+                        }
+                    }
                 }
-                journal?.append(.jobDone(id: job.id, imports: finished.imports, errors: finished.errors))
-                let unmatched = max(0, finished.errors - refusedKeys.count)
-                summary.refused += refusedKeys.count + unmatched
-                summary.sent += jobEvents.count - refusedKeys.count - unmatched
+                journal?.append(.jobDone(id: job.id, imports: finished.imports, errors: finished.errors, status: completed ? "COMPLETED" : finished.status))
+                journal?.flush()
+                if completed {
+                    summary.sent += jobEvents.count
+                } else {
+                    let unconfirmed = jobEvents.count - importedKeys.count - refusedKeys.count
+                    summary.sent += importedKeys.count
+                    summary.refused += refusedKeys.count
+                    summary.unconfirmed += unconfirmed
+                    if unconfirmed > 0 {
+                        progress.note(
+                            "batch import job \(job.id) ended \(finished.status): \(unconfirmed) of its events are neither in its imports nor in its errors")
+                    }
+                }
                 progress.sent = summary.sent
                 progress.refused = summary.refused
                 progress.update(force: true)
@@ -299,6 +336,17 @@ public final class BackfillRun {
             throw Failure(description: error.description)
         }
         progress.finish()
+    }
+
+    /// The key of the job's event that a listing names (by name, timestamp and conversation), not yet matched.
+    static func key(
+        in events: [FullStoryEvent], name: String?, timestamp: String?, conversationID: String?, excluding taken: Set<String>
+    ) -> String? {
+        events.first { event in
+            event.name == name && event.timestamp == timestamp
+                && event.properties.contains { $0.name == "conversation_id" && $0.value == .string(conversationID ?? "") }
+                && !taken.contains(event.idempotencyKey)
+        }?.idempotencyKey
     }
 
     // MARK: Output

@@ -16,7 +16,8 @@ struct BackfillState {
     var refused: Set<String> = []
     /// Batch jobs created, and those that ended.
     var jobs: [(id: String, keys: [String])] = []
-    var finishedJobs: Set<String> = []
+    /// Jobs that ended, with their status.
+    var finishedJobs: [String: String] = [:]
 
     init(_ records: [BackfillJournal.Record]) {
         for record in records { apply(record) }
@@ -36,17 +37,26 @@ struct BackfillState {
         case .sent(let key): sent.insert(key)
         case .refused(let key, _, _): refused.insert(key)
         case .job(let id, let keys): jobs.append((id, keys))
-        case .jobDone(let id, _, _): finishedJobs.insert(id)
+        case .jobDone(let id, _, _, let status): finishedJobs[id] = status
         }
     }
 
-    /// Keys that need nothing more: sent, refused, or in a job that ended.
+    /// Keys that need nothing more: sent, refused, or in a job that COMPLETED. A FAILED job settles only what
+    /// FullStory's imports and errors listings accounted for (journaled as `sent` and `refused`).
     var settled: Set<String> {
         var keys = sent.union(refused)
-        for job in jobs where finishedJobs.contains(job.id) { keys.formUnion(job.keys) }
+        for job in jobs where finishedJobs[job.id] == "COMPLETED" { keys.formUnion(job.keys) }
         return keys
     }
 
+    /// Keys of jobs that ended FAILED that FullStory's listings did not account for: they may or may not have
+    /// been imported. A later run sends them through Create Event, and reports them as possibly duplicated.
+    var unconfirmed: Set<String> {
+        var keys: Set<String> = []
+        for job in jobs where finishedJobs[job.id].map({ $0 != "COMPLETED" }) == true { keys.formUnion(job.keys) }
+        return keys.subtracting(sent).subtracting(refused)
+    }
+
     /// Jobs created but not seen to end (an interruption while FullStory processed them).
-    var unfinishedJobs: [(id: String, keys: [String])] { jobs.filter { !finishedJobs.contains($0.id) } }
+    var unfinishedJobs: [(id: String, keys: [String])] { jobs.filter { finishedJobs[$0.id] == nil } }
 }

@@ -14,6 +14,10 @@ struct BackfillSummary {
     var sent = 0
     var refused = 0
     var failed = 0
+    /// Events of a FAILED batch job that neither its imports nor its errors named.
+    var unconfirmed = 0
+    /// Events sent again through Create Event after a FAILED batch job left them unconfirmed.
+    var possiblyDuplicated = 0
     var skipped: [String: Int] = [:]
     var interrupted = false
     var seconds: Double = 0
@@ -42,6 +46,8 @@ struct BackfillSummary {
         writer.member("sent", sent)
         writer.member("refused", refused)
         writer.member("failed", failed)
+        writer.member("unconfirmed", unconfirmed)
+        writer.member("possibly_duplicated", possiblyDuplicated)
         writer.key("skipped")
         writer.beginObject()
         for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { writer.member(reason, count) }

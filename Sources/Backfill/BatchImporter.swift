@@ -18,6 +18,13 @@ final class BatchImporter {
         var errors: Int
     }
 
+    /// An event FullStory's imports listing names: enough to find it among the job's events.
+    struct ImportedEvent: Sendable {
+        var name: String?
+        var conversationID: String?
+        var timestamp: String?
+    }
+
     /// What FullStory said of one event it did not import.
     struct ImportError: Sendable {
         var message: String?
@@ -117,25 +124,46 @@ final class BatchImporter {
 
     /// Every error of a finished job, page by page (the endpoint answers 202 while the job still runs).
     func errors(of id: String) throws(Failure) -> [ImportError] {
-        var errors: [ImportError] = []
+        try pages(of: id, listing: "errors").map { result in
+            ImportError(
+                message: result["message"]?.string, code: result["code"]?.string, name: result["event", "name"]?.string,
+                conversationID: result["event", "properties", "conversation_id"]?.string,
+                timestamp: result["event", "timestamp"]?.string)
+        }
+    }
+
+    /// Every event a finished job imported, page by page: after a FAILED job, what counts as sent.
+    func imports(of id: String) throws(Failure) -> [ImportedEvent] {
+        try pages(of: id, listing: "imports").map { result in
+            ImportedEvent(
+                name: result["name"]?.string, conversationID: result["properties", "conversation_id"]?.string,
+                timestamp: result["timestamp"]?.string)
+        }
+    }
+
+    /// The `results` of a job's listing (`errors` or `imports`), following `next_page_token`.
+    private func pages(of id: String, listing: String) throws(Failure) -> [JSONValue] {
+        var results: [JSONValue] = []
         var token: String?
-        repeat {
-            let url = baseURL + "/" + id + "/errors" + (token.map { "?page_token=" + PercentEncoding.encoded($0) } ?? "")
+        var stillProcessing = 0
+        while true {
+            let url = baseURL + "/" + id + "/" + listing + (token.map { "?page_token=" + PercentEncoding.encoded($0) } ?? "")
             let response = try response(HTTPRequest(method: "GET", url: url, headers: headers, totalTimeoutMilliseconds: 30_000))
             if response.status == 202 {
+                // Still processing: the same page again, a bounded number of times.
+                stillProcessing += 1
+                guard stillProcessing < 1000 else { throw .failed("FullStory's job \(listing) stayed unavailable (202)") }
                 LambdaClock.sleep(milliseconds: pollMilliseconds)
                 continue
             }
-            guard let root = (try? JSONDocument(parsing: response.body))?.root else { throw .failed("FullStory's job errors are not JSON") }
-            for result in root["results"]?.elements.map({ $0 }) ?? [] {
-                errors.append(ImportError(
-                    message: result["message"]?.string, code: result["code"]?.string, name: result["event", "name"]?.string,
-                    conversationID: result["event", "properties", "conversation_id"]?.string,
-                    timestamp: result["event", "timestamp"]?.string))
+            guard (200..<300).contains(response.status) else {
+                throw .failed("FullStory answered \(response.status) to the job's \(listing) listing")
             }
+            guard let root = (try? JSONDocument(parsing: response.body))?.root else { throw .failed("FullStory's job \(listing) are not JSON") }
+            results.append(contentsOf: root["results"]?.elements.map { $0 } ?? [])
             token = root["next_page_token"]?.nonEmptyText
-        } while token != nil
-        return errors
+            if token == nil { return results }
+        }
     }
 
     private var headers: [(name: String, value: String)] { [("Authorization", authorization), ("Accept", "application/json")] }

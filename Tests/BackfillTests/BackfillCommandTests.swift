@@ -38,11 +38,12 @@ import Testing
     static func rig(
         _ conversations: [SearchedConversation], reading: IntercomSearchStandIn.BoundReading = .strict,
         intercomFailures: [Int: IntercomSearchStandIn.Failure] = [:], fullStoryDelay: Int64 = 0,
-        rejectInBatch: Set<String> = [], fullStoryScript: [Int: StandInServer.Reply] = [:]
+        rejectInBatch: Set<String> = [], loseInBatch: Set<String> = [], fullStoryScript: [Int: StandInServer.Reply] = [:]
     ) throws -> Rig {
         Rig(
             intercom: try IntercomSearchStandIn(conversations: conversations.map(\.json), reading: reading, failures: intercomFailures),
-            fullStory: try FullStoryStandIn(delayMilliseconds: fullStoryDelay, rejectInBatch: rejectInBatch, script: fullStoryScript))
+            fullStory: try FullStoryStandIn(
+                delayMilliseconds: fullStoryDelay, rejectInBatch: rejectInBatch, loseInBatch: loseInBatch, script: fullStoryScript))
     }
 
     static func summary(_ outcome: CommandRun.Outcome) throws -> JSONValue {
@@ -228,6 +229,45 @@ import Testing
         #expect(Set(rig.fullStory.recorded.compactMap(\.conversationID)) == Set((0..<40).map { "b\($0)" }).subtracting(["b3", "b7", "b11"]))
         #expect(outcome.errors.contains("FullStory did not import an event: invalid_argument"))
         #expect(outcome.errors.contains("batch import job job-1 created for 40 events"))
+    }
+
+    /// A FAILED job whose imports and errors listings leave events out: those are not counted as sent; they stay
+    /// unsettled in the state file (exit 1), and the next run sends them through Create Event with their own keys,
+    /// reported as possibly duplicated.
+    @Test func whatAFailedJobLeavesUnconfirmedIsSentAgainThroughCreateEvent() throws {
+        var conversations: [SearchedConversation] = []
+        for index in 0..<20 { conversations.append(SearchedConversation(id: "l\(index)", createdAt: Self.since + index)) }
+        let rig = try Self.rig(conversations, rejectInBatch: ["l2"], loseInBatch: ["l4", "l9"])
+        defer { rig.shutdown() }
+        let state = "/tmp/intercom-fullstory-backfill-unconfirmed-\(getpid()).state"
+        unlink(state)
+        defer { unlink(state) }
+        let arguments = Self.window + ["--via", "batch", "--poll-seconds", "0.05", "--state", state]
+
+        let first = try rig.run(arguments)
+        #expect(first.status == 1, "events are unconfirmed: \(first.errors)")
+        let summary = try Self.summary(first)
+        #expect(summary["sent"]?.int == 17)
+        #expect(summary["refused"]?.int == 1)
+        #expect(summary["unconfirmed"]?.int == 2)
+        #expect(first.errors.contains("2 of its events are neither in its imports nor in its errors"))
+        #expect(rig.fullStory.createEventRequests == 0)
+
+        let second = try rig.run(arguments)
+        #expect(second.status == 0, "\(second.errors)")
+        let resent = try Self.summary(second)
+        #expect(resent["possibly_duplicated"]?.int == 2)
+        #expect(resent["sent"]?.int == 2)
+        #expect(resent["already_sent"]?.int == 18)
+        #expect(second.errors.contains("possibly duplicated"))
+        let viaCreateEvent = rig.fullStory.recorded.filter { !$0.viaBatch }
+        #expect(Set(viaCreateEvent.compactMap(\.conversationID)) == ["l4", "l9"])
+        #expect(viaCreateEvent.allSatisfy { $0.key != nil }, "each under its own key")
+        #expect(rig.fullStory.jobCount == 1, "no second job")
+
+        let third = try rig.run(arguments)
+        #expect(third.status == 0)
+        #expect(try Self.summary(third)["to_send"]?.int == 0)
     }
 
     @Test func overAThousandEventsNeedConfirmationAndGoThroughBatchImport() throws {

@@ -158,7 +158,7 @@ import Testing
             .header(header), .event(event), .page(next: "WzE1MF0=", conversations: 150, skipped: ["rating without a score": 2]),
             .page(next: nil, conversations: 3, skipped: [:]), .read(events: 1, conversations: 153), .sent(key: event.idempotencyKey),
             .refused(key: "k", status: 400, code: "invalid_argument"), .job(id: "job-1", keys: ["a", "b"]),
-            .jobDone(id: "job-1", imports: 1, errors: 1),
+            .jobDone(id: "job-1", imports: 1, errors: 1, status: "FAILED"),
         ]
         let file = records.flatMap(BackfillJournal.line)
         #expect(try BackfillJournal.records(file) == records)

@@ -4,7 +4,8 @@ import NIOConcurrencyHelpers
 /// FullStory's Events API as documented: Create Event (`POST /v2/events`) with idempotency keys (the same key
 /// and body are answered from memory and recorded once; the same key with another body is refused), and batch
 /// import (`POST /v2/events/batch` with its own key, a job PROCESSING on its first poll and COMPLETED, or FAILED
-/// with errors, after; `GET …/errors` answering 202 while the job runs and paging its results).
+/// with errors, after; `GET …/errors` and `GET …/imports` answering 202 while the job runs and paging their
+/// results). A job may also lose events: neither imported nor listed as errors, the job FAILED.
 public final class FullStoryStandIn: Sendable {
     /// An event FullStory recorded, however it came.
     public struct Recorded: Sendable, Equatable, Hashable {
@@ -27,6 +28,8 @@ public final class FullStoryStandIn: Sendable {
         var requests: [String]
         var polls = 0
         var rejected: [Int]
+        /// Neither imported nor in the errors listing.
+        var lost: [Int] = []
     }
 
     struct State {
@@ -50,9 +53,12 @@ public final class FullStoryStandIn: Sendable {
     /// - Parameters:
     ///   - delayMilliseconds: how long each Create Event answer takes.
     ///   - rejectInBatch: batch requests for these conversation ids fail to import (their job ends FAILED).
+    ///   - loseInBatch: batch requests for these conversation ids are neither imported nor listed as errors (their
+    ///     job ends FAILED).
     ///   - script: an answer to a Create Event request by its number (1 is the first), instead of the normal one.
     public init(
-        delayMilliseconds: Int64 = 0, rejectInBatch: Set<String> = [], script: [Int: StandInServer.Reply] = [:]
+        delayMilliseconds: Int64 = 0, rejectInBatch: Set<String> = [], loseInBatch: Set<String> = [],
+        script: [Int: StandInServer.Reply] = [:]
     ) throws {
         let state = NIOLockedValueBox(State())
         self.state = state
@@ -69,7 +75,7 @@ public final class FullStoryStandIn: Sendable {
                 return delayMilliseconds > 0 ? .delayed(milliseconds: delayMilliseconds, .init(answer)) : answer
             }
             if request.method == "POST", path == "/v2/events/batch" {
-                return state.withLockedValue { Self.createJob(request, rejectInBatch: rejectInBatch, &$0) }
+                return state.withLockedValue { Self.createJob(request, rejectInBatch: rejectInBatch, loseInBatch: loseInBatch, &$0) }
             }
             if request.method == "GET", path.hasPrefix("/v2/events/batch/") {
                 let rest = path.dropFirst("/v2/events/batch/".count).split(separator: "/").map(String.init)
@@ -109,7 +115,9 @@ public final class FullStoryStandIn: Sendable {
         if let index = state.recorded.lastIndex(where: { $0.key == key }) { state.recorded.remove(at: index) }
     }
 
-    static func createJob(_ request: StandInServer.Request, rejectInBatch: Set<String>, _ state: inout State) -> StandInServer.Reply {
+    static func createJob(
+        _ request: StandInServer.Request, rejectInBatch: Set<String>, loseInBatch: Set<String>, _ state: inout State
+    ) -> StandInServer.Reply {
         guard let root = try? JSONDocument(parsing: request.body).root, let list = root["requests"], list.kind == .array,
             list.count <= 50_000
         else {
@@ -121,13 +129,17 @@ public final class FullStoryStandIn: Sendable {
         let id = "job-\(state.jobs.count + 1)"
         var texts: [String] = []
         var rejected: [Int] = []
+        var lost: [Int] = []
         for (index, event) in list.elements.enumerated() {
             texts.append(Self.text(of: event))
             if let conversation = event["properties", "conversation_id"]?.string, rejectInBatch.contains(conversation) {
                 rejected.append(index)
             }
+            if let conversation = event["properties", "conversation_id"]?.string, loseInBatch.contains(conversation) {
+                lost.append(index)
+            }
         }
-        state.jobs[id] = Job(requests: texts, rejected: rejected)
+        state.jobs[id] = Job(requests: texts, rejected: rejected, lost: lost)
         if let key = request.header("Idempotency-Key") { state.jobKeys[key] = id }
         return .json(200, #"{"job":{"id":"\#(id)","status":"PROCESSING","created":"2026-12-01T00:00:00Z"}}"#)
     }
@@ -153,25 +165,34 @@ public final class FullStoryStandIn: Sendable {
             job.polls += 1
             if job.polls == 2 {
                 // The job ends: the events not rejected are imported, once.
-                for (index, text) in job.requests.enumerated() where !job.rejected.contains(index) {
+                for (index, text) in job.requests.enumerated() where !job.rejected.contains(index) && !job.lost.contains(index) {
                     if let body = try? JSONDocument(parsing: text).root { state.recorded.append(recorded(body, key: nil, viaBatch: true)) }
                 }
             }
             state.jobs[id] = job
-            let status = job.polls < 2 ? "PROCESSING" : job.rejected.isEmpty ? "COMPLETED" : "FAILED"
-            let imports = job.polls < 2 ? 0 : job.requests.count - job.rejected.count
+            let status = job.polls < 2 ? "PROCESSING" : job.rejected.isEmpty && job.lost.isEmpty ? "COMPLETED" : "FAILED"
+            let imports = job.polls < 2 ? 0 : job.requests.count - job.rejected.count - job.lost.count
             return .json(200, #"{"imports":\#(imports),"errors":\#(job.polls < 2 ? 0 : job.rejected.count),"job":{"id":"\#(id)","status":"\#(status)","created":"2026-12-01T00:00:00Z"}}"#)
         }
-        guard path.count == 2, path[1] == "errors" else { return .json(404, #"{"code":"resource_not_found","message":"no such endpoint"}"#) }
+        guard path.count == 2, path[1] == "errors" || path[1] == "imports" else {
+            return .json(404, #"{"code":"resource_not_found","message":"no such endpoint"}"#)
+        }
         guard done, job.polls >= 2 else { return .json(202, "{}") }
-        // Two errors a page, to make the reader follow next_page_token.
+        // Two results a page, to make the reader follow next_page_token.
+        let listed = path[1] == "errors"
+            ? job.rejected : job.requests.indices.filter { !job.rejected.contains($0) && !job.lost.contains($0) }
         let start = query.split(separator: "page_token=").dropFirst().first.flatMap { Int($0) } ?? 0
-        let page = job.rejected.dropFirst(start).prefix(2)
+        let page = listed.dropFirst(start).prefix(2)
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("results")
         writer.beginArray()
         for index in page {
+            if path[1] == "imports" {
+                // BatchCreateEventsResponse: the event as imported.
+                writer.raw(Array(job.requests[index].utf8))
+                continue
+            }
             writer.beginObject()
             writer.member("message", "the event was refused")
             writer.member("code", "invalid_argument")
@@ -180,8 +201,8 @@ public final class FullStoryStandIn: Sendable {
             writer.endObject()
         }
         writer.endArray()
-        writer.member("total_records", "\(job.rejected.count)")
-        if start + 2 < job.rejected.count { writer.member("next_page_token", "\(start + 2)") }
+        writer.member("total_records", "\(listed.count)")
+        if start + 2 < listed.count { writer.member("next_page_token", "\(start + 2)") }
         writer.endObject()
         return .json(200, writer.string)
     }

@@ -12,7 +12,11 @@ import FlatJSON
 /// {"type":"sent","key":"…"}                                          FullStory took it
 /// {"type":"refused","key":"…","status":400,"code":"invalid_argument"} FullStory refused it: final
 /// {"type":"job","id":"…","keys":["…",…]}                             a batch import job created
-/// {"type":"job_done","id":"…","imports":50000,"errors":0}
+/// {"type":"job_done","id":"…","imports":50000,"errors":0,"status":"COMPLETED"}
+///                                                                    a job ended: COMPLETED settles its events;
+///                                                                    after FAILED only the `sent` and `refused`
+///                                                                    lines settle them (files without a status
+///                                                                    are from before: COMPLETED)
 /// ```
 public enum BackfillJournal {
     public static let version = 1
@@ -41,7 +45,7 @@ public enum BackfillJournal {
         case sent(key: String)
         case refused(key: String, status: Int, code: String?)
         case job(id: String, keys: [String])
-        case jobDone(id: String, imports: Int, errors: Int)
+        case jobDone(id: String, imports: Int, errors: Int, status: String)
     }
 
     public static func line(_ record: Record) -> [UInt8] {
@@ -92,11 +96,12 @@ public enum BackfillJournal {
             writer.beginArray()
             for key in keys { writer.string(key) }
             writer.endArray()
-        case .jobDone(let id, let imports, let errors):
+        case .jobDone(let id, let imports, let errors, let status):
             writer.member("type", "job_done")
             writer.member("id", id)
             writer.member("imports", imports)
             writer.member("errors", errors)
+            writer.member("status", status)
         }
         writer.endObject()
         var bytes = writer.bytes
@@ -186,7 +191,7 @@ public enum BackfillJournal {
             guard let id = root["id"]?.string, let imports = root["imports"]?.int, let errors = root["errors"]?.int else {
                 return nil
             }
-            return .jobDone(id: id, imports: imports, errors: errors)
+            return .jobDone(id: id, imports: imports, errors: errors, status: root["status"]?.string ?? "COMPLETED")
         default:
             return nil
         }
