@@ -5,6 +5,8 @@ Starts moto on a free port, creates an IAM user allowed sqs:*, its access key, a
 for it (STS AssumeRole, with a session token), the delivery queue and its dead-letter queue (redrive policy as in
 template.yaml), then switches signature verification on and writes everything as one JSON object to --info-file.
 Serves until it is terminated or its parent process ends. Run it with the python of deploy/fetch-moto.sh.
+With --ssl-cert and --ssl-key it serves HTTPS instead, through the moto_server command (the threaded server
+cannot); --ca-file is then the authority the setup calls trust.
 """
 import argparse
 import json
@@ -12,6 +14,8 @@ import logging
 import os
 import signal
 import socket
+import ssl
+import subprocess
 import sys
 import time
 import urllib.request
@@ -34,15 +38,31 @@ def main():
     parser.add_argument("--info-file", required=True)
     parser.add_argument("--max-receive-count", type=int, default=12)
     parser.add_argument("--visibility-timeout", type=int, default=60)
+    parser.add_argument("--ssl-cert")
+    parser.add_argument("--ssl-key")
+    parser.add_argument("--ca-file")
     args = parser.parse_args()
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
     port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = "http://127.0.0.1:%d" % port
+    tls = bool(args.ssl_cert)
+    if tls:
+        server = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), "moto_server"), "-H", "127.0.0.1", "-p", str(port),
+             "--ssl-cert", args.ssl_cert, "--ssl-key", args.ssl_key], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):  # bounded: 30 s
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+    else:
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server.start()
+    endpoint = "%s://127.0.0.1:%d" % ("https" if tls else "http", port)
     # Signature checks are off until reset-auth below, so these setup calls need no real key.
-    setup = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="setup", aws_secret_access_key="setup")
+    setup = dict(endpoint_url=endpoint, region_name=REGION, aws_access_key_id="setup", aws_secret_access_key="setup",
+                 verify=args.ca_file if tls else None)
     iam = boto3.client("iam", **setup)
     allow_sqs = json.dumps({"Version": "2012-10-17",
                             "Statement": [{"Effect": "Allow", "Action": ["sqs:*"], "Resource": "*"}]})
@@ -67,7 +87,8 @@ def main():
 
     request = urllib.request.Request(endpoint + "/moto-api/reset-auth", data=b"0",
                                      headers={"Content-Type": "text/plain"}, method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
+    context = ssl.create_default_context(cafile=args.ca_file) if tls else None
+    urllib.request.urlopen(request, timeout=10, context=context).read()
 
     info = {
         "endpoint": endpoint, "region": REGION, "account": ACCOUNT,
@@ -86,7 +107,11 @@ def main():
     parent = os.getppid()
     while not stopping and os.getppid() == parent:  # ends with the test process or script that started it
         time.sleep(0.2)
-    server.stop()
+    if tls:
+        server.terminate()
+        server.wait(timeout=10)
+    else:
+        server.stop()
 
 
 if __name__ == "__main__":

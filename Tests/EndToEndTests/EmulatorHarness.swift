@@ -42,6 +42,8 @@ final class EmulatorHarness {
             "INTERCOM_CLIENT_SECRET": Self.clientSecret,
             "AWS_LAMBDA_LOG_FORMAT": "JSON",
         ]
+        // CI's libcurl 8 step loads another libcurl through LD_LIBRARY_PATH: the function must load it too.
+        if let libraries = getenv("LD_LIBRARY_PATH") { environment["LD_LIBRARY_PATH"] = String(cString: libraries) }
         for (name, value) in overrides { environment[name] = value }
         invokePort = freeLoopbackPort()
         let runtimePort = freeLoopbackPort()

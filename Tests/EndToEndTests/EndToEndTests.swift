@@ -23,10 +23,11 @@ import Testing
     static func rig(
         fullStory: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply = { _, _ in .json(200, "{}") },
         intercom: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply = { _, _ in .json(200, contactWithSession) },
-        environment: [String: String?] = [:]
+        environment: [String: String?] = [:], fullStoryTLS: TestCertificates.Identity? = nil,
+        intercomTLS: TestCertificates.Identity? = nil
     ) throws -> Rig {
-        let fullStoryServer = try StandInServer(respond: fullStory)
-        let intercomServer = try StandInServer(respond: intercom)
+        let fullStoryServer = try StandInServer(tls: fullStoryTLS, respond: fullStory)
+        let intercomServer = try StandInServer(tls: intercomTLS, respond: intercom)
         var variables: [String: String?] = [
             "FULLSTORY_API_URL": fullStoryServer.baseURL, "INTERCOM_API_URL": intercomServer.baseURL,
             "INTERCOM_ACCESS_TOKEN": EmulatorHarness.intercomToken,

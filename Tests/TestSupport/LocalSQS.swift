@@ -23,6 +23,8 @@ public final class LocalSQS: Sendable {
     public let deliveryQueue: SQSQueueURL
     public let deadLetterQueue: SQSQueueURL
     public let deadLetterQueueARN: String
+    /// The authority to trust, when moto serves HTTPS.
+    public let caBundlePath: String?
     let process: ChildProcess
 
     public static var pythonPath: String {
@@ -30,27 +32,40 @@ public final class LocalSQS: Sendable {
     }
 
     /// The shared instance, started on first use (a few seconds: moto is a large Python package).
-    public static let shared: Result<LocalSQS, Missing> = {
+    public static let shared: Result<LocalSQS, Missing> = starting { try LocalSQS(tls: nil) }
+
+    /// The same over HTTPS, with a certificate from `TestCertificates`.
+    public static let sharedTLS: Result<LocalSQS, Missing> = starting { try LocalSQS(tls: try TestCertificates.make()) }
+
+    private static func starting(_ make: () throws -> LocalSQS) -> Result<LocalSQS, Missing> {
         do {
-            return .success(try LocalSQS())
+            return .success(try make())
         } catch let error as Missing {
             return .failure(error)
         } catch {
             return .failure(Missing(description: "\(error)"))
         }
-    }()
+    }
 
     public static func start() throws -> LocalSQS { try shared.get() }
 
-    private init() throws {
+    public static func startTLS() throws -> LocalSQS { try sharedTLS.get() }
+
+    private init(tls: TestCertificates?) throws {
         guard fileExists(Self.pythonPath) else {
             throw Missing(description: "moto is missing at \(Self.pythonPath): run deploy/fetch-moto.sh (make test does)")
         }
-        let info = "/tmp/intercom-fullstory-sqs-\(getpid()).json"
+        let info = "/tmp/intercom-fullstory-sqs-\(getpid())\(tls == nil ? "" : "-tls").json"
         unlink(info)
+        var arguments = [repositoryRoot + "/deploy/local-sqs.py", "--info-file", info]
+        if let tls {
+            arguments += [
+                "--ssl-cert", tls.trusted.certificatePath, "--ssl-key", tls.trusted.keyPath, "--ca-file", tls.authorityPath,
+            ]
+        }
+        caBundlePath = tls?.authorityPath
         process = try ChildProcess(
-            executable: Self.pythonPath, arguments: [repositoryRoot + "/deploy/local-sqs.py", "--info-file", info],
-            environment: ["PATH": "/usr/bin:/bin"], outputPath: info + ".log")
+            executable: Self.pythonPath, arguments: arguments, environment: ["PATH": "/usr/bin:/bin"], outputPath: info + ".log")
         var waited = 0
         while !fileExists(info) {
             guard waited < 600, process.waitForExit(timeoutMilliseconds: 0) == nil else {
@@ -85,7 +100,7 @@ public final class LocalSQS: Sendable {
 
     /// A client signed with the role's temporary credentials (as the function is in Lambda).
     public func client() -> SQSClient {
-        SQSClient(credentials: role, options: HTTPClient.Options(userAgent: "intercom-fullstory-tests"))
+        SQSClient(credentials: role, options: HTTPClient.Options(caBundlePath: caBundlePath, userAgent: "intercom-fullstory-tests"))
     }
 
     /// A new delivery queue and dead-letter queue pair, named after `name`, with the template's redrive policy.

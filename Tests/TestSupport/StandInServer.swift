@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A scriptable HTTP/1.1 server on 127.0.0.1 and a random port, standing in for FullStory, Intercom or the
 /// Lambda Runtime API. It records every request and answers with what `respond` says.
@@ -41,25 +42,44 @@ public final class StandInServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: Channel
     private let state: NIOLockedValueBox<[Request]>
+    private let connections: NIOLockedValueBox<Int>
     public let port: Int
+    /// Served over HTTPS (with a certificate from `TestCertificates`).
+    public let usesTLS: Bool
 
     /// - Parameters:
+    ///   - tls: serve HTTPS with this certificate and key, instead of plain HTTP.
     ///   - recordsRequests: false keeps no request (long runs that measure memory); indexes still count.
     ///   - respond: called for each request (on a NIO thread) with the request and its index.
-    public init(recordsRequests: Bool = true, respond: @escaping @Sendable (Request, Int) -> Reply) throws {
+    public init(
+        tls: TestCertificates.Identity? = nil, recordsRequests: Bool = true, respond: @escaping @Sendable (Request, Int) -> Reply
+    ) throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let state = NIOLockedValueBox<[Request]>([])
         let counter = NIOLockedValueBox(0)
+        let connections = NIOLockedValueBox(0)
+        let sslContext = try tls.map { identity in
+            try NIOSSLContext(
+                configuration: TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(identity.certificatePath).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: identity.keyPath, format: .pem))))
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(RequestHandler(state: state, counter: counter, recordsRequests: recordsRequests, respond: respond))
+                connections.withLockedValue { $0 += 1 }
+                return channel.eventLoop.makeCompletedFuture {
+                    if let sslContext { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext)) }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestHandler(state: state, counter: counter, recordsRequests: recordsRequests, respond: respond))
                 }
             }
         self.group = group
         self.state = state
+        self.connections = connections
+        usesTLS = tls != nil
         do {
             channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
         } catch {
@@ -69,7 +89,9 @@ public final class StandInServer: Sendable {
         port = channel.localAddress?.port ?? 0
     }
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)" }
+    /// Connections accepted so far (TLS handshakes, when `usesTLS`).
+    public var connectionCount: Int { connections.withLockedValue { $0 } }
     public var requests: [Request] { state.withLockedValue { $0 } }
 
     public func shutdown() {
