@@ -252,13 +252,29 @@ import Testing
         #expect(perWebhook[0..<3].allSatisfy { $0 >= 1 }, "\(perWebhook)")
         #expect(perWebhook[3...].allSatisfy { $0 == 0 }, "open: queued without calling FullStory, \(perWebhook)")
         durable.fullStory.set(.up)
-        usleep(2_200_000)  // the configured open period
-        for number in 5..<7 {
+        // Waits on the condition, not on a clock: while open, webhooks are queued without a call; once the period
+        // is over, one probes and is delivered, and the next is delivered too. Bounded: 200 webhooks.
+        var probed = false
+        var number = 5
+        while !probed, number < 205 {
             let before = durable.requests.count
             let (response, _) = try durable.emulator.invoke(Self.closedWebhook(number))
-            #expect(response.bodyJSON?["status"]?.string == "delivered")
-            #expect(durable.requests.count - before == 1)
+            let calls = durable.requests.count - before
+            if response.bodyJSON?["status"]?.string == "delivered" {
+                #expect(calls == 1, "the probe is one call")
+                probed = true
+            } else {
+                #expect(response.bodyJSON?["status"]?.string == "queued")
+                #expect(calls == 0, "open: no call")
+                usleep(50_000)
+            }
+            number += 1
         }
+        #expect(probed, "the circuit let a probe through after its open period")
+        let before = durable.requests.count
+        let (after, _) = try durable.emulator.invoke(Self.closedWebhook(number))
+        #expect(after.bodyJSON?["status"]?.string == "delivered")
+        #expect(durable.requests.count - before == 1)
         _ = durable.rig.shutdown()
     }
 
