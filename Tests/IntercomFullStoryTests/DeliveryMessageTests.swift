@@ -1,6 +1,7 @@
 import FlatJSON
 import IntercomFullStory
 import TestSupport
+import WebhookFuzzing
 import Testing
 
 /// The delivery queue's message format: what the webhook writes, redelivery reads back exactly.
@@ -33,6 +34,20 @@ import Testing
             #expect(decoded.event.body() == event.body(), "\(event.name) \(event.link.label)")
             #expect(decoded.event.idempotencyKey == event.idempotencyKey)
         }
+    }
+
+    /// SQS refuses U+FFFE and U+FFFF in a message; a webhook may carry them (a tag, a teammate's name). The
+    /// message holds them escaped, and reads back the same.
+    @Test func charactersSQSRefusesAreWrittenEscaped() throws {
+        let body = readFile(repositoryRoot + "/events/bodies/closed.json")
+            .replacingFirst(#""name":"billing""#, with: "\"name\":\"bill\u{FFFE}ing\u{FFFF}\"")
+        #expect(body.unicodeScalars.contains { $0.value == 0xFFFE }, "the raw character is in the webhook")
+        let draft = try #require(Self.handler.handle(event: SignedEvents.restAPI(body: Array(body.utf8))).decision.draft)
+        let message = Self.message(draft.event(contactSessionAttribute: nil))
+        let text = message.encoded()
+        #expect(WebhookFuzzing.sqsAccepts(text))
+        #expect(text.contains(#"bill\ufffeing\uffff"#))
+        #expect(try DeliveryMessage.decode(text).get() == message)
     }
 
     @Test func theMessageIsSmallVersionedJSON() throws {
