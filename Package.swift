@@ -25,26 +25,32 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // The product's version and User-Agent.
+        .target(name: "ProductVersion"),
         // HTTP over libcurl, shared by the runtime loop and the FullStory and Intercom clients.
-        .target(name: "CurlHTTP", dependencies: ["CCurl"]),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "SystemClock", "ASCIIText"]),
+        // ASCII names, identifiers and header-safe values, as every layer checks them.
+        .target(name: "ASCIIText"),
+        // The clocks and sleeping: the one place that reads time.
+        .target(name: "SystemClock"),
         // A generic Lambda Runtime API client loop; knows nothing of Intercom or FullStory.
         .target(
             name: "LambdaRuntime",
-            dependencies: ["CurlHTTP", "FlatJSON", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CurlHTTP", "FlatJSON", "SystemClock", "ASCIIText", .product(name: "Logging", package: "swift-log")]
         ),
 
         // Amazon SQS over its JSON protocol, signed by libcurl (SigV4): durable delivery.
-        .target(name: "AWSSQS", dependencies: ["CurlHTTP", "FlatJSON"]),
+        .target(name: "AWSSQS", dependencies: ["CurlHTTP", "FlatJSON", "ASCIIText"]),
 
         // Pure code: no I/O, no networking.
-        .target(name: "FlatJSON"),
-        .target(name: "IntercomFullStory", dependencies: ["FlatJSON", "CCrypto"]),
+        .target(name: "FlatJSON", dependencies: ["ASCIIText"]),
+        .target(name: "IntercomFullStory", dependencies: ["FlatJSON", "CCrypto", "ASCIIText"]),
 
         // The Lambda function: configuration, FullStory and Intercom clients, delivery, logs.
         .target(
             name: "IntercomFullStoryFunction",
             dependencies: [
-                "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "AWSSQS", "FlatJSON",
+                "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "AWSSQS", "FlatJSON", "ProductVersion", "SystemClock", "ASCIIText",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -52,13 +58,16 @@ let package = Package(
         // `intercom-fullstory backfill`: past conversations from Intercom's search to FullStory.
         .target(
             name: "Backfill",
-            dependencies: ["IntercomFullStory", "IntercomFullStoryFunction", "CurlHTTP", "FlatJSON", "FileContents", "LambdaRuntime"]
+            dependencies: [
+                "IntercomFullStory", "IntercomFullStoryFunction", "CurlHTTP", "FlatJSON", "FileContents", "LambdaRuntime",
+                "ProductVersion", "SystemClock",
+            ]
         ),
 
         // Executables.
         .executableTarget(
             name: "bootstrap",
-            dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup"],
+            dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup", "ProductVersion"],
             // Amazon Linux 2023 has glibc 2.34; see Sources/GlibcCompatibility.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random", "-Xlinker", "--wrap=_dl_find_object"], .when(platforms: [.linux]))]
         ),
@@ -83,6 +92,8 @@ let package = Package(
                 "IntercomFullStory",
                 "IntercomFullStoryFunction",
                 "LambdaRuntime",
+                "ProductVersion",
+                "SystemClock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -107,7 +118,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory",
+                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory", "SystemClock",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -120,7 +131,8 @@ let package = Package(
             name: "FlatJSONTests",
             dependencies: ["FlatJSON", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport", "SystemClock"]),
+        .testTarget(name: "ASCIITextTests", dependencies: ["ASCIIText"]),
         .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "SwiftRuntimeStartupTests", dependencies: ["SwiftRuntimeStartup"]),
         .target(name: "GlibcCompatibilityCheck", dependencies: ["GlibcCompatibility"], path: "Tests/GlibcCompatibilityCheck"),
@@ -143,6 +155,7 @@ let package = Package(
             name: "IntercomFullStoryFunctionTests",
             dependencies: [
                 "IntercomFullStoryFunction", "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "FlatJSON", "TestSupport", "AWSSQS",
+                "ProductVersion", "SystemClock",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -150,7 +163,7 @@ let package = Package(
         // Runs the built `intercom-fullstory backfill` against stand-ins for Intercom's search and FullStory.
         .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory"]),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "ProductVersion"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import ASCIIText
 import CurlHTTP
 import FlatJSON
 
@@ -215,11 +216,7 @@ public final class SQSClient {
     }
 
     /// Error codes are identifiers; anything else (or anything long) is not repeated into logs.
-    private static func shortened(_ code: String) -> String? {
-        let allowed = code.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
-        }
-        return allowed && !code.isEmpty && code.utf8.count <= 80 ? code : nil
-    }
+    private static func shortened(_ code: String) -> String? { errorCodeRule.accepts(code) ? code : nil }
+
+    private static let errorCodeRule = IdentifierRule(punctuation: "._", maximumLength: 80)
 }

@@ -1,6 +1,7 @@
 import CurlHTTP
 import IntercomFullStory
 import IntercomFullStoryFunction
+import ProductVersion
 
 /// What the backfill reads from the environment: the function's variables, without the webhook's secret.
 public struct BackfillConfiguration: Sendable {
@@ -14,37 +15,21 @@ public struct BackfillConfiguration: Sendable {
     public var pageURLPolicy: PageURLPolicy
     public var caBundlePath: String?
 
-    public init(environment: (String) -> String?, dryRun: Bool) throws(ConfigurationError) {
-        func value(_ name: String) -> String? {
-            guard let raw = environment(name) else { return nil }
-            let trimmed = raw.trimmingASCIIWhitespace()
-            return trimmed.isEmpty ? nil : trimmed
-        }
-        guard let token = value("INTERCOM_ACCESS_TOKEN") else {
-            throw ConfigurationError(
-                variable: "INTERCOM_ACCESS_TOKEN", problem: "is required (an Intercom access token that can read conversations)")
-        }
-        guard token.isHeaderSafe else {
-            throw ConfigurationError(variable: "INTERCOM_ACCESS_TOKEN", problem: "contains spaces or control characters")
-        }
-        intercomAccessToken = token
-        intercomAPIURL = try FunctionConfiguration.baseURL(
-            value("INTERCOM_API_URL") ?? FunctionConfiguration.defaultIntercomAPIURL, "INTERCOM_API_URL")
-        fullStoryAPIURL = try FunctionConfiguration.baseURL(
-            value("FULLSTORY_API_URL") ?? FunctionConfiguration.defaultFullStoryAPIURL, "FULLSTORY_API_URL")
-        if let key = value("FULLSTORY_API_KEY") {
-            guard key.isHeaderSafe else {
-                throw ConfigurationError(variable: "FULLSTORY_API_KEY", problem: "contains spaces or control characters")
-            }
-            fullStoryAPIKey = key
-        } else if !dryRun {
+    public init(environment: @escaping (String) -> String?, dryRun: Bool) throws(ConfigurationError) {
+        let reader = EnvironmentReader(environment)
+        intercomAccessToken = try reader.requiredHeaderSafe(
+            "INTERCOM_ACCESS_TOKEN", "an Intercom access token that can read conversations")
+        intercomAPIURL = try reader.baseURL("INTERCOM_API_URL", default: FunctionConfiguration.defaultIntercomAPIURL)
+        fullStoryAPIURL = try reader.baseURL("FULLSTORY_API_URL", default: FunctionConfiguration.defaultFullStoryAPIURL)
+        fullStoryAPIKey = try reader.headerSafe("FULLSTORY_API_KEY")
+        if fullStoryAPIKey == nil, !dryRun {
             throw ConfigurationError(variable: "FULLSTORY_API_KEY", problem: "is required (a FullStory API key), unless --dry-run")
         }
-        sessionAttribute = value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
+        sessionAttribute = reader.value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
         inboxBaseURL = FunctionConfiguration.inboxBaseURL(forAPI: intercomAPIURL)
-        pageURLPolicy = try FunctionConfiguration.pageURLPolicy(value("FULLSTORY_PAGE_URL_QUERY"))
+        pageURLPolicy = try reader.choice("FULLSTORY_PAGE_URL_QUERY", default: PageURLPolicy.drop)
         caBundlePath = CABundle.locate(environment: environment)
     }
 
-    var httpOptions: HTTPClient.Options { HTTPClient.Options(caBundlePath: caBundlePath, userAgent: "intercom-fullstory-backfill/1.0") }
+    var httpOptions: HTTPClient.Options { HTTPClient.Options(caBundlePath: caBundlePath, userAgent: ProductVersion.userAgent) }
 }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import IntercomFullStoryFunction
 import LambdaRuntime
+import SystemClock
 
 /// Progress on standard error: one line kept up to date on a terminal, a plain line every few seconds
 /// otherwise (a log file, CI).
@@ -31,11 +32,11 @@ final class BackfillProgress {
         lastDraw = 0
     }
 
-    func startSending() { sendingSince = LambdaClock.epochMilliseconds() }
+    func startSending() { sendingSince = SystemClock.epochMilliseconds() }
 
     /// Draws when due: every 200 ms live, every 5 s otherwise.
     func update(force: Bool = false) {
-        let now = LambdaClock.epochMilliseconds()
+        let now = SystemClock.epochMilliseconds()
         guard force || now - lastDraw >= (live ? 200 : 5000) else { return }
         lastDraw = now
         let line = "backfill: " + status(now: now)

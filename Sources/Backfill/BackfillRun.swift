@@ -7,6 +7,7 @@ import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
 import Synchronization
+import SystemClock
 
 /// Set by SIGINT and SIGTERM: the run stops starting work, records what ended, and says how to carry on.
 let backfillInterrupted = Atomic<Bool>(false)
@@ -31,7 +32,7 @@ public final class BackfillRun {
     private let progress: BackfillProgress
     private let writeOutput: ([UInt8]) -> Void
     private let confirm: (String) -> Bool?
-    private let started = LambdaClock.monotonicNanoseconds()
+    private let started = SystemClock.monotonicNanoseconds()
 
     /// - Parameters:
     ///   - confirm: asks a question on a terminal and returns the answer; `nil` when there is no terminal.
@@ -49,7 +50,7 @@ public final class BackfillRun {
     /// Runs to the end; the process's exit status (0, or 1 with events left unsent, or 130 when interrupted).
     public func run() throws -> Int32 {
         Self.catchInterrupts()
-        let now = Int(LambdaClock.epochMilliseconds() / 1000)
+        let now = Int(SystemClock.epochMilliseconds() / 1000)
         var journal: StateFile?
         var records: [BackfillJournal.Record] = []
         if let path = options.statePath {
@@ -363,7 +364,7 @@ public final class BackfillRun {
 
     private func finish(_ summary: inout BackfillSummary, status: Int32) -> Int32 {
         progress.finish()
-        summary.seconds = Double(LambdaClock.monotonicNanoseconds() - started) / 1_000_000_000
+        summary.seconds = Double(SystemClock.monotonicNanoseconds() - started) / 1_000_000_000
         writeOutput(summary.json())
         return status
     }

@@ -3,6 +3,7 @@ import FlatJSON
 import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
+import SystemClock
 
 /// FullStory's batch import (`POST /v2/events/batch`): one asynchronous job per at most 50,000 events, polled
 /// until it ends, its errors fetched when it reports some.
@@ -118,7 +119,7 @@ final class BatchImporter {
                 return Finished(status: status, imports: root["imports"]?.int ?? 0, errors: root["errors"]?.int ?? 0)
             }
             if shouldStop() { return nil }
-            LambdaClock.sleep(milliseconds: pollMilliseconds)
+            SystemClock.sleep(milliseconds: pollMilliseconds)
         }
     }
 
@@ -153,7 +154,7 @@ final class BatchImporter {
                 // Still processing: the same page again, a bounded number of times.
                 stillProcessing += 1
                 guard stillProcessing < 1000 else { throw .failed("FullStory's job \(listing) stayed unavailable (202)") }
-                LambdaClock.sleep(milliseconds: pollMilliseconds)
+                SystemClock.sleep(milliseconds: pollMilliseconds)
                 continue
             }
             guard (200..<300).contains(response.status) else {
@@ -174,28 +175,34 @@ final class BatchImporter {
         return answer.body
     }
 
+    /// Six attempts, 1 s to 16 s apart (or FullStory's `Retry-After`).
+    static let retryPolicy = RetryPolicy(maximumAttempts: 6, baseMilliseconds: 1000, capMilliseconds: 30_000)
+
     /// The response, with 429 and 5xx retried (`Retry-After` honoured) and our key's refusal told apart.
     private func response(_ request: HTTPRequest) throws(Failure) -> HTTPResponse {
-        var generator = SystemRandomNumberGenerator()
-        for attempt in 1...6 {
+        let last: Result<HTTPResponse, HTTPClientError> = try RetryLoop.run(
+            Self.retryPolicy,
+            willWait: { outcome, wait in
+                if case .success(let response) = outcome {
+                    note("FullStory answered \(response.status) to the batch import; retrying in \(wait / 1000 + 1) s")
+                }
+            }
+        ) { _ throws(Failure) in
             let response: HTTPResponse
-            do {
+            do throws(HTTPClientError) {
                 response = try http.perform(request)
             } catch {
-                if attempt == 6 { throw .failed("FullStory unreachable: \(error)") }
-                LambdaClock.sleep(milliseconds: RetryBackoff(baseMilliseconds: 1000, capMilliseconds: 30_000).delay(beforeAttempt: attempt + 1, using: &generator))
-                continue
+                return .failed(.failure(error), retryAfterMilliseconds: nil)
             }
             switch FullStoryReply.classify(status: response.status, body: response.body, retryAfter: response.header("Retry-After")) {
             case .refused(let status, _): throw .credentialsRefused(status)
-            case .retryable(let status, let retryAfter) where attempt < 6:
-                let wait = max(retryAfter.map { $0 * 1000 } ?? 0, RetryBackoff(baseMilliseconds: 1000, capMilliseconds: 30_000).delay(beforeAttempt: attempt + 1, using: &generator))
-                note("FullStory answered \(status) to the batch import; retrying in \(wait / 1000 + 1) s")
-                LambdaClock.sleep(milliseconds: wait)
-            default:
-                return response
+            case .retryable(_, let retryAfter): return .failed(.success(response), retryAfterMilliseconds: retryAfter.map { $0 * 1000 })
+            default: return .finished(.success(response))
             }
         }
-        throw .failed("FullStory kept refusing the batch import")
+        switch last {
+        case .success(let response): return response
+        case .failure(let error): throw .failed("FullStory unreachable: \(error)")
+        }
     }
 }

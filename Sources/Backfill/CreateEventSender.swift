@@ -19,7 +19,8 @@ final class CreateEventSender {
     }
 
     static let concurrency = 10
-    static let maximumAttempts = 6
+    /// Six attempts, 0.5 s to 8 s apart (or FullStory's `Retry-After`): a backfill can wait.
+    static let retryPolicy = RetryPolicy(maximumAttempts: 6, baseMilliseconds: 500, capMilliseconds: 16_000)
 
     private let endpoint: String
     private let authorization: String
@@ -58,7 +59,7 @@ final class CreateEventSender {
                 reply = FullStoryReply.classify(status: response.status, body: response.body, retryAfter: response.header("Retry-After"))
             case .failure(let error):
                 reply = .retryable(status: 0, retryAfterSeconds: nil)
-                if attempts[index] >= Self.maximumAttempts {
+                if attempts[index] >= Self.retryPolicy.maximumAttempts {
                     onResult(.failed(key: key, reason: "FullStory \(error)"))
                     return nil
                 }
@@ -76,13 +77,13 @@ final class CreateEventSender {
             case .refused(let status, _):
                 refusedCredentials = status
             case .retryable(let status, let retryAfter):
-                guard attempts[index] < Self.maximumAttempts else {
+                let step = Self.retryPolicy.next(
+                    after: attempts[index], retryAfterMilliseconds: retryAfter.map { $0 * 1000 }, using: &generator)
+                guard case .retry(let wait) = step else {
                     onResult(.failed(key: key, reason: status == 0 ? "FullStory unreachable" : "FullStory answered \(status)"))
                     return nil
                 }
-                let backoff = RetryBackoff(baseMilliseconds: 500, capMilliseconds: 16_000)
-                    .delay(beforeAttempt: attempts[index] + 1, using: &generator)
-                return .init(request: request(current[index]), afterMilliseconds: max(backoff, (retryAfter ?? 0) * 1000))
+                return .init(request: request(current[index]), afterMilliseconds: wait)
             }
             return nil
         }

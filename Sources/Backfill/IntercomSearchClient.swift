@@ -3,6 +3,7 @@ import FlatJSON
 import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
+import SystemClock
 
 /// Reads conversations from Intercom's search, a page at a time, within Intercom's rate limits: it waits for
 /// `X-RateLimit-Reset` when the window's calls run out, and retries 429 and 5xx answers with backoff, a bounded
@@ -21,23 +22,25 @@ final class IntercomSearchClient {
         }
     }
 
-    static let maximumRetries = 6
-    /// Longest wait for a rate-limit window to reset.
-    static let longestWaitMilliseconds = 60_000
+    /// Seven attempts, 1, 2, 4… up to 30 s apart; a 429 waits for the rate-limit window's reset instead (at most
+    /// a minute).
+    static let retryPolicy = RetryPolicy(
+        maximumAttempts: 7, baseMilliseconds: 1000, capMilliseconds: 30_000, jitter: false, retryAfter: .insteadOfBackoff,
+        longestRetryAfterMilliseconds: 60_000)
 
     private let baseURL: String
     private let authorization: String
     private let http: HTTPClient
-    private let sleep: (Int) -> Void
+    private let time: TimeSource
     private let note: (String) -> Void
     /// Requests made, retries included (for the summary).
     private(set) var requests = 0
 
-    init(baseURL: String, token: String, http: HTTPClient, sleep: @escaping (Int) -> Void = LambdaClock.sleep, note: @escaping (String) -> Void) {
+    init(baseURL: String, token: String, http: HTTPClient, time: TimeSource = .system, note: @escaping (String) -> Void) {
         self.baseURL = baseURL
         authorization = "Bearer " + token
         self.http = http
-        self.sleep = sleep
+        self.time = time
         self.note = note
     }
 
@@ -63,61 +66,61 @@ final class IntercomSearchClient {
     }
 
     private func call(_ request: HTTPRequest) throws(Failure) -> [UInt8] {
-        var attempt = 0
-        while true {
-            attempt += 1
+        let last: Result<HTTPResponse, HTTPClientError> = try RetryLoop.run(
+            Self.retryPolicy, time: time,
+            willWait: { outcome, wait in
+                switch outcome {
+                case .failure(let error): note("Intercom unreachable (\(error)); retrying in \(wait / 1000) s")
+                case .success(let response) where response.status == 429 && Self.millisecondsUntilReset(response, time) != nil:
+                    note("Intercom rate limit reached; waiting \(wait / 1000 + 1) s for its window to reset")
+                case .success(let response): note("Intercom answered \(response.status); retrying in \(wait / 1000) s")
+                }
+            }
+        ) { _ throws(Failure) in
             requests += 1
             let response: HTTPResponse
-            do {
+            do throws(HTTPClientError) {
                 response = try http.perform(request)
             } catch {
-                guard attempt <= Self.maximumRetries else { throw .failed("Intercom unreachable: \(error)") }
-                backOff(attempt, "Intercom unreachable (\(error))")
-                continue
+                return .failed(.failure(error), retryAfterMilliseconds: nil)
             }
             switch response.status {
             case 200..<300:
-                waitIfTheWindowIsSpent(response)
-                return response.body
+                return .finished(.success(response))
             case 401, 403:
                 throw .tokenRefused(status: response.status)
             case 429:
-                guard attempt <= Self.maximumRetries else { throw .failed("Intercom kept answering 429 (rate limit)") }
-                if let wait = Self.millisecondsUntilReset(response) {
-                    note("Intercom rate limit reached; waiting \(wait / 1000 + 1) s for its window to reset")
-                    sleep(min(wait, Self.longestWaitMilliseconds))
-                } else {
-                    backOff(attempt, "Intercom answered 429")
-                }
+                return .failed(.success(response), retryAfterMilliseconds: Self.millisecondsUntilReset(response, time))
             case 500...599:
-                guard attempt <= Self.maximumRetries else { throw .failed("Intercom kept answering \(response.status)") }
-                backOff(attempt, "Intercom answered \(response.status)")
+                return .failed(.success(response), retryAfterMilliseconds: nil)
             default:
                 let code = (try? JSONDocument(parsing: response.body))?.root["errors"]?.elements.first { _ in true }?["code"]?.string
                 throw .failed("Intercom answered \(response.status)\(code.map { " (\($0))" } ?? "") to \(request.method) \(request.url)")
             }
         }
-    }
-
-    /// 1, 2, 4… seconds, capped at 30.
-    private func backOff(_ attempt: Int, _ reason: String) {
-        let wait = min(30_000, 1000 << min(attempt - 1, 5))
-        note("\(reason); retrying in \(wait / 1000) s")
-        sleep(wait)
+        switch last {
+        case .failure(let error):
+            throw .failed("Intercom unreachable: \(error)")
+        case .success(let response) where (200..<300).contains(response.status):
+            waitIfTheWindowIsSpent(response)
+            return response.body
+        case .success(let response):
+            throw .failed(response.status == 429 ? "Intercom kept answering 429 (rate limit)" : "Intercom kept answering \(response.status)")
+        }
     }
 
     /// With one call or none left in the rate-limit window, the next would be refused: wait for the reset.
     private func waitIfTheWindowIsSpent(_ response: HTTPResponse) {
         guard let remaining = response.header("X-RateLimit-Remaining").flatMap({ Int($0) }), remaining <= 1,
-            let wait = Self.millisecondsUntilReset(response), wait > 0
+            let wait = Self.millisecondsUntilReset(response, time), wait > 0
         else { return }
         note("Intercom rate limit nearly spent; waiting \(wait / 1000 + 1) s for its window to reset")
-        sleep(min(wait, Self.longestWaitMilliseconds))
+        time.sleep(min(wait, Self.retryPolicy.longestRetryAfterMilliseconds ?? wait))
     }
 
     /// `X-RateLimit-Reset` is a Unix time in seconds.
-    static func millisecondsUntilReset(_ response: HTTPResponse) -> Int? {
+    static func millisecondsUntilReset(_ response: HTTPResponse, _ time: TimeSource) -> Int? {
         guard let reset = response.header("X-RateLimit-Reset").flatMap({ Int64($0) }) else { return nil }
-        return Int(max(0, reset * 1000 - LambdaClock.epochMilliseconds()))
+        return Int(max(0, reset * 1000 - time.epochMilliseconds()))
     }
 }

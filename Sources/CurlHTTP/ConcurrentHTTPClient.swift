@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CCurl
+import SystemClock
 
 /// Several requests at once over libcurl's multi interface, on the calling thread: up to `maximumConcurrent`
 /// transfers in flight, each on an easy handle kept (with its connection) for the next one. For bulk work such
@@ -121,17 +122,12 @@ public final class ConcurrentHTTPClient {
         }
     }
 
-    private static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
+    private static func now() -> UInt64 { SystemClock.monotonicNanoseconds() }
 
     private static func sleep(until deadline: UInt64) {
         let current = now()
         guard deadline > current else { return }
-        var request = timespec(tv_sec: Int((deadline - current) / 1_000_000_000), tv_nsec: Int((deadline - current) % 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
+        // Rounded up: waking before the deadline would only spin.
+        SystemClock.sleep(milliseconds: Int((deadline - current + 999_999) / 1_000_000))
     }
 }

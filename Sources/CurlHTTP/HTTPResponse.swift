@@ -1,3 +1,5 @@
+import ASCIIText
+
 /// A complete HTTP response.
 public struct HTTPResponse: Sendable {
     public var status: Int
@@ -25,7 +27,7 @@ public struct HTTPResponse: Sendable {
                     // The colon right after a name of the wanted length rules out most lines at once.
                     let colon = lineStart + wanted.count
                     if colon < lineEnd, block[colon] == UInt8(ascii: ":"),
-                        Self.equalIgnoringCase(block, from: lineStart, wanted)
+                        ASCII.equalIgnoringCase(UnsafeBufferPointer(rebasing: block[lineStart..<colon]), wanted)
                     {
                         var valueStart = colon + 1
                         var valueEnd = lineEnd
@@ -40,13 +42,5 @@ public struct HTTPResponse: Sendable {
         }
     }
 
-    private static func equalIgnoringCase(_ block: UnsafeBufferPointer<UInt8>, from start: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
-        for offset in 0..<wanted.count where lowercased(block[start + offset]) != lowercased(wanted[offset]) {
-            return false
-        }
-        return true
-    }
-
-    private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
     private static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
 }

@@ -13,47 +13,26 @@ enum JSONByteScanner {
     @inline(__always)
     private static func bytesBelow(_ word: UInt64, _ limit: UInt64) -> UInt64 { (word &- ones &* limit) & ~word & highs }
 
-    /// Index of the first `"`, `\` or control byte at or after `start`, or `bytes.count`.
+    /// Index of the first `"`, `\` or control byte at or after `start`, or `bytes.count`. With `leadEF`, also of
+    /// the byte 0xEF, which leads U+F000…U+FFFF: `JSONWriter` escapes U+FFFE and U+FFFF among them (valid JSON, but
+    /// characters SQS and other XML-based services refuse). Inlined with a constant, the extra test costs the
+    /// parser nothing.
     @inline(__always)
-    static func nextStringSpecial(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    static func nextStringSpecial(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, leadEF: Bool = false) -> Int {
         var index = start
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
             while index + 8 <= bytes.count {
                 let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let mask = zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C)) | bytesBelow(word, 0x20)
+                var mask = zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C)) | bytesBelow(word, 0x20)
+                if leadEF { mask |= zeroBytes(word ^ (ones &* 0xEF)) }
                 if mask != 0 { return index + mask.trailingZeroBitCount / 8 }
                 index += 8
             }
         }
         while index < bytes.count {
             let byte = bytes[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return index }
-            index += 1
-        }
-        return index
-    }
-
-    /// Index of the first byte `JSONWriter` must look at, at or after `start`: what `nextStringSpecial` finds,
-    /// and the lead byte 0xEF of U+F000…U+FFFF, among which U+FFFE and U+FFFF are written escaped (valid JSON, but
-    /// characters that SQS and other XML-based services refuse).
-    @inline(__always)
-    static func nextWriterSpecial(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var index = start
-        if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            while index + 8 <= bytes.count {
-                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                let mask =
-                    zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C)) | bytesBelow(word, 0x20)
-                    | zeroBytes(word ^ (ones &* 0xEF))
-                if mask != 0 { return index + mask.trailingZeroBitCount / 8 }
-                index += 8
-            }
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xEF { return index }
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || (leadEF && byte == 0xEF) { return index }
             index += 1
         }
         return index

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ASCIIText
 
 /// A read-only view of one value in a `JSONDocument`. Accessors are tolerant: asking for the wrong type gives
 /// `nil` (or an empty sequence), never a trap, so decoders of loosely specified payloads stay simple.
@@ -115,24 +116,20 @@ public struct JSONValue: Sendable {
     public func isString(equalToLowercasedASCII lowercased: String) -> Bool {
         let token = self.token
         guard token.kind == .string else {
-            return token.kind == .escapedString && string.map { Self.lowercasedASCII(Array($0.utf8)) } == Array(lowercased.utf8)
+            return token.kind == .escapedString && string.map { ASCII.lowercased($0) } == lowercased
         }
         let length = Int(token.end - token.start)
         guard length == lowercased.utf8.count else { return false }
         return document.bytes.withUnsafeBufferPointer { source in
             var offset = Int(token.start)
             for wanted in lowercased.utf8 {
-                guard Self.lowercasedASCII(source[offset]) == wanted else { return false }
+                guard ASCII.lowercased(source[offset]) == wanted else { return false }
                 offset += 1
             }
             return true
         }
     }
 
-    @inline(__always)
-    private static func lowercasedASCII(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
-
-    private static func lowercasedASCII(_ bytes: [UInt8]) -> [UInt8] { bytes.map(lowercasedASCII) }
 
     /// The bytes a string value stands for (escapes decoded), without making a `String`: for payloads
     /// carried inside JSON, such as an API Gateway event's `body`.

@@ -115,7 +115,7 @@ public struct JSONWriter: Sendable {
             while true {
                 // Copy the plain run up to the next byte that needs an escape in one go (found eight bytes at a
                 // time), then its escape.
-                let index = JSONByteScanner.nextWriterSpecial(utf8, from: runStart)
+                let index = JSONByteScanner.nextStringSpecial(utf8, from: runStart, leadEF: true)
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 guard index < utf8.count else { break }
                 let byte = utf8[index]

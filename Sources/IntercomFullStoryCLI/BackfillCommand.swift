@@ -6,6 +6,7 @@ import Backfill
 import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
+import SystemClock
 
 /// `intercom-fullstory backfill`: the FullStory events of past conversations, read from Intercom's search.
 struct BackfillCommand: ParsableCommand {
@@ -54,7 +55,7 @@ struct BackfillCommand: ParsableCommand {
     func validate() throws {
         _ = try Self.topics(topics)
         do {
-            _ = try BackfillWindow(since: since, until: until, now: Int(LambdaClock.epochMilliseconds() / 1000))
+            _ = try BackfillWindow(since: since, until: until, now: Int(SystemClock.epochMilliseconds() / 1000))
         } catch {
             throw ValidationError(error.description)
         }

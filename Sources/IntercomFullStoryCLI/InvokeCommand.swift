@@ -5,6 +5,7 @@ import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
 import Logging
+import SystemClock
 
 /// Runs the webhook core on one API Gateway event file and prints the outcome as one JSON document.
 struct InvokeCommand: ParsableCommand {
@@ -39,10 +40,14 @@ struct InvokeCommand: ParsableCommand {
         let configuration = try Self.configuration(environment)
         let logger = Logger(label: "intercom-fullstory") { LambdaLogHandler(label: $0, environment: environment) }
         let function = try WebhookFunction(configuration: configuration, logger: logger)
+        let requestID = "cli-" + IdempotencyKey.uuid5(["cli", "\(SystemClock.monotonicNanoseconds())"])
+        var requestLogger = logger
+        requestLogger[metadataKey: "requestId"] = "\(requestID)"
         let context = LambdaContext(
-            requestID: "cli-" + IdempotencyKey.uuid5(["cli", "\(LambdaClock.monotonicNanoseconds())"]),
-            deadlineEpochMilliseconds: LambdaClock.epochMilliseconds() + 10_000)
-        let result = function.invoke(eventBytes, context: context)
+            requestID: requestID, deadlineEpochMilliseconds: SystemClock.epochMilliseconds() + 10_000, logger: requestLogger)
+        let start = SystemClock.monotonicNanoseconds()
+        let (result, summary) = function.invoke(eventBytes, context: context)
+        summary.write(to: requestLogger, milliseconds: SystemClock.milliseconds(since: start))
         return DryRunReport(response: result.reply.response, events: result.report?.sent ?? [])
     }
 
@@ -70,7 +75,7 @@ struct InvokeCommand: ParsableCommand {
 }
 
 extension InvokeCommand {
-    static func configuration(_ environment: (String) -> String?) throws -> FunctionConfiguration {
+    static func configuration(_ environment: @escaping (String) -> String?) throws -> FunctionConfiguration {
         do {
             return try FunctionConfiguration(environment: environment)
         } catch {

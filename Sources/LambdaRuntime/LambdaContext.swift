@@ -1,4 +1,7 @@
-/// What the Runtime API says about one invocation.
+import Logging
+import SystemClock
+
+/// What the Runtime API says about one invocation, and the logger to write about it with.
 public struct LambdaContext: Sendable {
     public var requestID: String
     /// Deadline in milliseconds since the Unix epoch; `nil` when the Runtime API sent none.
@@ -7,11 +10,17 @@ public struct LambdaContext: Sendable {
     public var traceID: String?
     public var clientContext: String?
     public var cognitoIdentity: String?
+    /// Tagged with `requestId` by the runtime loop; silent unless someone sets it.
+    public var logger: Logger
+
+    /// Discards everything: the logger of a context made outside the loop.
+    public static let silentLogger = Logger(label: "lambda-context") { _ in SwiftLogNoOpLogHandler() }
 
     public init(
         requestID: String, deadlineEpochMilliseconds: Int64?, invokedFunctionARN: String? = nil, traceID: String? = nil,
-        clientContext: String? = nil, cognitoIdentity: String? = nil
+        clientContext: String? = nil, cognitoIdentity: String? = nil, logger: Logger = LambdaContext.silentLogger
     ) {
+        self.logger = logger
         self.requestID = requestID
         self.deadlineEpochMilliseconds = deadlineEpochMilliseconds
         self.invokedFunctionARN = invokedFunctionARN
@@ -21,7 +30,7 @@ public struct LambdaContext: Sendable {
     }
 
     /// Milliseconds left before Lambda stops the invocation; `nil` without a deadline.
-    public func remainingMilliseconds(now: Int64 = LambdaClock.epochMilliseconds()) -> Int64? {
+    public func remainingMilliseconds(now: Int64 = SystemClock.epochMilliseconds()) -> Int64? {
         deadlineEpochMilliseconds.map { $0 - now }
     }
 }

@@ -26,10 +26,12 @@ public enum LambdaRuntime {
     /// Runs until the Runtime API tells us to stop or cannot be reached.
     /// - Parameters:
     ///   - runtimeAPI: `host:port`, normally `AWS_LAMBDA_RUNTIME_API`.
+    ///   - userAgent: what the loop's requests to the Runtime API say they come from (the function's).
     ///   - makeHandler: builds the handler once; throwing reports an init error and ends the process.
     ///   - invocationLimit: stop after this many invocations (tests only).
     public static func run<Handler: LambdaHandler>(
-        runtimeAPI: String?, logger: Logger, invocationLimit: Int? = nil, makeHandler: () throws -> Handler
+        runtimeAPI: String?, userAgent: String = "lambda-runtime", logger: Logger, invocationLimit: Int? = nil,
+        makeHandler: () throws -> Handler
     ) -> Exit {
         guard let runtimeAPI, !runtimeAPI.isEmpty else {
             logger.critical("AWS_LAMBDA_RUNTIME_API is not set; this program runs under AWS Lambda or its emulator")
@@ -37,7 +39,7 @@ public enum LambdaRuntime {
         }
         let client: RuntimeAPIClient
         do {
-            client = try RuntimeAPIClient(host: runtimeAPI)
+            client = try RuntimeAPIClient(host: runtimeAPI, userAgent: userAgent)
         } catch {
             logger.critical("cannot set up the Runtime API client", metadata: ["error": "\(error)"])
             return .initFailed
@@ -65,9 +67,10 @@ public enum LambdaRuntime {
                 // The Runtime API answered; the invocation itself is bad. Answered now, never left to time out.
                 failures = 0
                 invocations += 1
-                logger.error("invocation cannot be taken", metadata: ["requestId": "\(requestID)", "errorType": "\(errorType)"])
+                let requestLogger = tagged(logger, requestID)
+                requestLogger.error("invocation cannot be taken", metadata: ["errorType": "\(errorType)"])
                 let outcome = HandlerOutcome.failure(ErrorReport(type: errorType, message: message))
-                if let exit = answer(outcome, for: requestID, client: client, logger: logger) { return exit }
+                if let exit = answer(outcome, for: requestID, client: client, logger: requestLogger) { return exit }
                 continue
             } catch {
                 failures += 1
@@ -87,10 +90,23 @@ public enum LambdaRuntime {
     ) -> Exit? {
         // The trace id stays in the context. `setenv("_X_AMZN_TRACE_ID", …)` per invocation would leak: glibc
         // keeps every value it was given (about 160 bytes an invocation), and nothing in the process reads it.
-        answer(handlerOutcome(invocation, handler: &handler, logger: logger), for: invocation.context.requestID, client: client, logger: logger)
+        var invocation = invocation
+        let requestLogger = tagged(logger, invocation.context.requestID)
+        invocation.context.logger = requestLogger
+        return answer(
+            handlerOutcome(invocation, handler: &handler, logger: requestLogger), for: invocation.context.requestID, client: client,
+            logger: requestLogger)
     }
 
-    /// Posts one invocation's outcome; an exit when the Runtime API says the environment is broken.
+    /// The logger of one invocation: every line it writes names the request (the one place it is tagged).
+    private static func tagged(_ logger: Logger, _ requestID: String) -> Logger {
+        var logger = logger
+        logger[metadataKey: "requestId"] = "\(requestID)"
+        return logger
+    }
+
+    /// Posts one invocation's outcome; an exit when the Runtime API says the environment is broken. `logger` is
+    /// the invocation's.
     private static func answer(
         _ outcome: HandlerOutcome, for requestID: String, client: RuntimeAPIClient, logger: Logger
     ) -> Exit? {
@@ -98,7 +114,7 @@ public enum LambdaRuntime {
         do {
             result = try post(outcome, for: requestID, client: client)
         } catch {
-            logger.error("cannot post the result", metadata: ["requestId": "\(requestID)", "error": "\(error)"])
+            logger.error("cannot post the result", metadata: ["error": "\(error)"])
             return nil
         }
         switch result {
@@ -106,7 +122,7 @@ public enum LambdaRuntime {
             logger.critical("Runtime API reported a container error; exiting")
             return .containerError
         case .refused(let status):
-            logger.error("Runtime API refused the result", metadata: ["requestId": "\(requestID)", "status": "\(status)"])
+            logger.error("Runtime API refused the result", metadata: ["status": "\(status)"])
             return nil
         case .accepted, .payloadTooLarge:
             return nil
@@ -129,7 +145,7 @@ extension LambdaRuntime {
         } catch {
             let report = ErrorReport(error, defaultType: "Function.Unhandled")
             logger.error(
-                "handler failed", metadata: ["requestId": "\(invocation.context.requestID)", "errorType": "\(report.type)"])
+                "handler failed", metadata: ["errorType": "\(report.type)"])
             return .failure(report)
         }
     }

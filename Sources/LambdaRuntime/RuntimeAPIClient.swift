@@ -1,3 +1,4 @@
+import ASCIIText
 import CurlHTTP
 import FlatJSON
 
@@ -27,11 +28,11 @@ public final class RuntimeAPIClient {
     private let nextURL: String
     private let http: HTTPClient
 
-    public init(host: String) throws(HTTPClientError) {
+    /// - Parameter userAgent: the function's own (the loop knows no product).
+    public init(host: String, userAgent: String) throws(HTTPClientError) {
         baseURL = "http://\(host)/2018-06-01"
         nextURL = baseURL + "/runtime/invocation/next"
-        http = try HTTPClient(
-            options: .init(disableProxies: true, http11Only: true, userAgent: "intercom-fullstory-runtime/1"))
+        http = try HTTPClient(options: .init(disableProxies: true, http11Only: true, userAgent: userAgent))
     }
 
     /// Waits for the next invocation. No total timeout: the process may be frozen between invocations.
@@ -70,16 +71,12 @@ public final class RuntimeAPIClient {
         return Invocation(context: context, event: response.body)
     }
 
-    /// The request id, if it is one: it goes into URL paths, so only the characters AWS uses are accepted.
+    /// A request id goes into URL paths: only the characters AWS uses are accepted.
+    static let requestIDRule = IdentifierRule(punctuation: "-_.", maximumLength: 128)
+
+    /// The request id, if it is one.
     static func requestID(in response: HTTPResponse) -> String? {
-        guard let requestID = response.header("Lambda-Runtime-Aws-Request-Id"), !requestID.isEmpty,
-            requestID.utf8.count <= 128,
-            requestID.utf8.allSatisfy({ byte in
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-                    || byte == UInt8(ascii: ".")
-            })
-        else { return nil }
+        guard let requestID = response.header("Lambda-Runtime-Aws-Request-Id"), requestIDRule.accepts(requestID) else { return nil }
         return requestID
     }
 

@@ -6,14 +6,17 @@ import Musl
 import IntercomFullStoryFunction
 import LambdaRuntime
 import Logging
+import ProductVersion
 
 // The custom runtime: configuration is checked before the first `GET /next`, so a wrong variable is an init
 // error naming it, shown on the first invoke.
 let environment = ProcessEnvironment.variable
 let logger = Logger(label: "intercom-fullstory") { label in LambdaLogHandler(label: label, environment: environment) }
-let exit = LambdaRuntime.run(runtimeAPI: environment("AWS_LAMBDA_RUNTIME_API"), logger: logger) {
-    try WebhookFunction(
-        configuration: try FunctionConfiguration(environment: environment), logger: logger,
+let exit = LambdaRuntime.run(
+    runtimeAPI: environment("AWS_LAMBDA_RUNTIME_API"), userAgent: ProductVersion.userAgent, logger: logger
+) {
+    InvocationRecorder(
+        function: try WebhookFunction(configuration: try FunctionConfiguration(environment: environment), logger: logger),
         metrics: MetricsPublisher(environment: environment))
 }
 Glibc.exit(exit.exitCode)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FlatJSON
+import ProductVersion
 import TestSupport
 import Testing
 
@@ -15,6 +16,12 @@ import Testing
         for (name, value) in environment { variables[name] = value }
         let outcome = try CommandRun.run(arguments, environment: variables, timeoutMilliseconds: 30_000)
         return (outcome.status, outcome.output + outcome.errors)
+    }
+
+    @Test func versionIsTheProductsOne() throws {
+        let (status, output) = try Self.run(["--version"])
+        #expect(status == 0)
+        #expect(output.split(whereSeparator: { $0 == "\n" || $0 == " " }).map(String.init) == [ProductVersion.number])
     }
 
     @Test(arguments: TicketTopicsEndToEndTests.expectedEvents.map(\.file))

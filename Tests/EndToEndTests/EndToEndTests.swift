@@ -1,4 +1,5 @@
 import FlatJSON
+import ProductVersion
 import TestSupport
 import Testing
 
@@ -59,6 +60,9 @@ import Testing
         let bodies = try rig.fullStory.requests.map { try JSONDocument(parsing: $0.body).root }
         #expect(bodies.allSatisfy { $0["session", "id"]?.string != nil })
         #expect(rig.intercom.requests.allSatisfy { $0.header("Authorization") == "Bearer \(EmulatorHarness.intercomToken)" })
+        // Every request says which version sent it.
+        let agents = Set((rig.fullStory.requests + rig.intercom.requests).map { $0.header("User-Agent") })
+        #expect(agents == [ProductVersion.userAgent])
         _ = rig.shutdown()
     }
 

@@ -4,6 +4,7 @@ import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
 import Logging
+import SystemClock
 import TestSupport
 import Testing
 
@@ -17,19 +18,21 @@ import Testing
         link: .session(FullStorySessionID(parsing: "1:2")!, source: .contactAttribute),
         idempotencyKey: IdempotencyKey.forNotification(id: "notif_1", eventName: "Intercom Conversation Closed"))
 
-    func deliver(_ respond: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply, budgetMilliseconds: Int64 = 4000)
-        throws -> (FullStoryClient.Report, [StandInServer.Request], elapsedMilliseconds: Int)
-    {
+    /// Delivers through a stand-in with a stepped clock: backoff sleeps are recorded, not waited.
+    func deliver(
+        _ respond: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply, budgetMilliseconds: Int64 = 4000,
+        time: SteppedTime = SteppedTime()
+    ) throws -> (FullStoryClient.Report, [StandInServer.Request], sleeps: [Int]) {
         let server = try StandInServer(respond: respond)
         defer { server.shutdown() }
         let client = FullStoryClient(
             baseURL: server.baseURL, apiKey: "na1.secret-key",
-            http: try HTTPClient(options: .init(userAgent: "test")))
-        let start = LambdaClock.monotonicNanoseconds()
-        let budget = DeliveryBudget(startNanoseconds: start, remainingLambdaMilliseconds: budgetMilliseconds + 300)
+            http: try HTTPClient(options: .init(userAgent: "test")), time: time.source)
+        let budget = TimeBudget(
+            startNanoseconds: time.source.monotonicNanoseconds(), allowanceMilliseconds: budgetMilliseconds,
+            context: LambdaContext(requestID: "t", deadlineEpochMilliseconds: nil), time: time.source)
         let report = client.deliver(Self.event, budget: budget, logger: Self.logger)
-        let elapsed = Int((LambdaClock.monotonicNanoseconds() - start) / 1_000_000)
-        return (report, server.requests, elapsed)
+        return (report, server.requests, time.sleeps)
     }
 
     @Test func sendsTheDocumentedRequest() throws {
@@ -46,37 +49,42 @@ import Testing
     }
 
     @Test func honoursRetryAfterAndKeepsTheKey() throws {
-        let (report, requests, _) = try deliver { _, index in
+        let (report, requests, sleeps) = try deliver { _, index in
             index == 0 ? .json(429, #"{"code":"too_many_requests","message":"slow down"}"#, headers: [("Retry-After", "1")]) : .json(200, "{}")
         }
         #expect(report.outcome == .delivered(Self.event))
         #expect(report.attempts == 2)
         #expect(requests.map { $0.header("Idempotency-Key") } == [Self.event.idempotencyKey, Self.event.idempotencyKey])
         #expect(requests[1].body == requests[0].body)
-        #expect(requests[1].receivedAt - requests[0].receivedAt >= 1_000_000_000)
+        #expect(sleeps == [1000], "Retry-After: 1 waited, once")
     }
 
     @Test func retryAfterBeyondTheBudgetStopsAtOnce() throws {
-        let (report, requests, elapsed) = try deliver { _, _ in .json(429, "{}", headers: [("Retry-After", "30")]) }
+        let (report, requests, sleeps) = try deliver { _, _ in .json(429, "{}", headers: [("Retry-After", "30")]) }
         #expect(report.outcome == .unavailable(reason: "FullStory answered 429"))
         #expect(report.outcome.reply.response.statusCode == 503)
         #expect(requests.count == 1)
-        #expect(elapsed < 1000)
+        #expect(sleeps.isEmpty, "a wait beyond the budget is not started")
     }
 
     @Test(arguments: [500, 502, 503])
     func serverErrorsAreRetriedThenReportedUnavailable(_ status: Int) throws {
-        let (report, requests, elapsed) = try deliver { _, _ in .json(status, #"{"code":"server_error"}"#) }
+        let (report, requests, sleeps) = try deliver { _, _ in .json(status, #"{"code":"server_error"}"#) }
         #expect(report.outcome.reply.response.statusCode == 503)
-        #expect(requests.count == FullStoryClient.maximumAttempts)
+        #expect(requests.count == FullStoryClient.retryPolicy.maximumAttempts)
         #expect(Set(requests.map { $0.header("Idempotency-Key") }).count == 1)
-        #expect(elapsed < 4000)
+        // Backoff with jitter before attempts 2, 3 and 4: 50–100, 100–200, 200–400 ms.
+        #expect(sleeps.count == 3)
+        #expect(zip(sleeps, [(50, 100), (100, 200), (200, 400)]).allSatisfy { $0 >= $1.0 && $0 <= $1.1 }, "\(sleeps)")
     }
 
     @Test func aHangingFullStoryStillGetsAnAnswerWithinTheBudget() throws {
-        let (report, _, elapsed) = try deliver { _, _ in .delayed(milliseconds: 10_000, .init(.json(200, "{}"))) }
+        // Real time: libcurl's timeouts bound each attempt (2 s), the budget the whole (4 s; Intercom waits 5).
+        let start = SystemClock.monotonicNanoseconds()
+        let (report, _, _) = try deliver { _, _ in .delayed(milliseconds: 10_000, .init(.json(200, "{}"))) }
+        let elapsed = Int((SystemClock.monotonicNanoseconds() - start) / 1_000_000)
         #expect(report.outcome.reply.response.statusCode == 503)
-        #expect(elapsed < 4300)
+        #expect(elapsed < 5000, "answered after \(elapsed) ms")
         #expect(report.attempts >= 2)  // one hang does not use the whole budget
     }
 
@@ -89,7 +97,9 @@ import Testing
     @Test func refusedConnectionsReportUnavailable() throws {
         let port = freeLoopbackPort()
         let client = FullStoryClient(baseURL: "http://127.0.0.1:\(port)", apiKey: "k", http: try HTTPClient(options: .init(userAgent: "t")))
-        let budget = DeliveryBudget(startNanoseconds: LambdaClock.monotonicNanoseconds(), remainingLambdaMilliseconds: 2000)
+        let budget = TimeBudget(
+            startNanoseconds: SystemClock.monotonicNanoseconds(), allowanceMilliseconds: 2000, context: LambdaContext(requestID: "t", deadlineEpochMilliseconds: nil),
+            time: .system)
         let report = client.deliver(Self.event, budget: budget, logger: Self.logger)
         #expect(report.outcome.reply.response.statusCode == 503)
     }

@@ -41,7 +41,7 @@ import Testing
 
         let body = readFile(repositoryRoot + "/events/bodies/closed.json")
         let context = LambdaContext(requestID: "req-1", deadlineEpochMilliseconds: nil)
-        let result = function.invoke(SignedEvents.restAPI(body: Array(body.utf8)), context: context)
+        let result = function.invoke(SignedEvents.restAPI(body: Array(body.utf8)), context: context).result
         #expect(result.reply.response.statusCode == 503, "Intercom retries it")
         #expect(result.handoffFailure == .signingUnavailable)
         #expect(InvocationMetrics(webhook: result)[.handoffFailed] == 1)

@@ -1,6 +1,7 @@
 import CurlHTTP
 import IntercomFullStoryFunction
 import LambdaRuntime
+import SystemClock
 import TestSupport
 import Testing
 
@@ -12,7 +13,9 @@ import Testing
         defer { server.shutdown() }
         let client = IntercomContactClient(
             baseURL: server.baseURL, accessToken: "intercom-token", http: try HTTPClient(options: .init(userAgent: "t")))
-        let budget = DeliveryBudget(startNanoseconds: LambdaClock.monotonicNanoseconds(), remainingLambdaMilliseconds: 5000)
+        let budget = TimeBudget(
+            startNanoseconds: SystemClock.monotonicNanoseconds(), allowanceMilliseconds: 5000, context: LambdaContext(requestID: "t", deadlineEpochMilliseconds: nil),
+            time: .system)
         let result = Result { () throws(IntercomContactClient.LookupError) in
             try client.sessionAttribute(contactID: contactID, attribute: "fs_session_id", budget: budget)
         }

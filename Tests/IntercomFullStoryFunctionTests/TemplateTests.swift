@@ -27,8 +27,8 @@ import Testing
         let timeoutMilliseconds = Int64(try number("Timeout")) * 1000
         let batchSize = Int64(try number("BatchSize"))
         #expect(
-            batchSize * Redelivery.recordBudgetMilliseconds + Redelivery.deadlineReserveMilliseconds <= timeoutMilliseconds,
-            "\(batchSize) records of \(Redelivery.recordBudgetMilliseconds) ms in \(timeoutMilliseconds) ms")
+            batchSize * TimeBudget.recordMilliseconds + TimeBudget.batchReserveMilliseconds <= timeoutMilliseconds,
+            "\(batchSize) records of \(TimeBudget.recordMilliseconds) ms in \(timeoutMilliseconds) ms")
         #expect(template.values(of: "DEAD_LETTER_QUEUE_URL") == ["!If [DurableDeliveryOn, !Ref DeliveryDeadLetterQueue, '']"])
     }
 

@@ -45,6 +45,14 @@ import Testing
         }
     }
 
+    /// `/next`'s answer for invocation `requestID`: the headers Lambda always sends, and `body`.
+    static func invocation(_ requestID: String, body: [UInt8] = Array("{}".utf8)) -> StandInServer.Reply {
+        .respond(
+            status: 200,
+            headers: [("Lambda-Runtime-Aws-Request-Id", requestID), ("Lambda-Runtime-Deadline-Ms", "4102444800000")],
+            body: body)
+    }
+
     @Test func postsTheHandlerResponse() throws {
         let server = try Self.fakeRuntimeAPI(events: [#"{"a":1}"#])
         defer { server.shutdown() }
@@ -121,10 +129,7 @@ import Testing
         let server = try StandInServer { request, index in
             if request.method == "GET" {
                 // The first event is too large, the second is fine: the loop answers the first and goes on.
-                return .respond(
-                    status: 200,
-                    headers: [("Lambda-Runtime-Aws-Request-Id", "req-\(index)"), ("Lambda-Runtime-Deadline-Ms", "4102444800000")],
-                    body: index == 0 ? oversized : Array("{}".utf8))
+                return Self.invocation("req-\(index)", body: index == 0 ? oversized : Array("{}".utf8))
             }
             return .json(202, #"{"status":"OK"}"#)
         }
@@ -153,10 +158,7 @@ import Testing
         let server = try StandInServer { request, index in
             if request.method == "GET" {
                 if index < 2 { return .json(503, "{}") }
-                return .respond(
-                    status: 200,
-                    headers: [("Lambda-Runtime-Aws-Request-Id", "req-\(index)"), ("Lambda-Runtime-Deadline-Ms", "4102444800000")],
-                    body: Array("{}".utf8))
+                return Self.invocation("req-\(index)")
             }
             return .json(202, #"{"status":"OK"}"#)
         }
@@ -172,10 +174,7 @@ import Testing
         // The first answer's connection is dropped; the loop logs it and takes the next invocation.
         let server = try StandInServer { request, index in
             if request.method == "GET" {
-                return .respond(
-                    status: 200,
-                    headers: [("Lambda-Runtime-Aws-Request-Id", "req-\(index)"), ("Lambda-Runtime-Deadline-Ms", "4102444800000")],
-                    body: Array("{}".utf8))
+                return Self.invocation("req-\(index)")
             }
             return request.uri.contains("/req-0/") ? .closeConnection : .json(202, #"{"status":"OK"}"#)
         }
@@ -243,10 +242,7 @@ import Testing
     @Test func oversizedResponsesAreReportedAsErrors() throws {
         let server = try StandInServer { request, _ in
             if request.method == "GET" {
-                return .respond(
-                    status: 200,
-                    headers: [("Lambda-Runtime-Aws-Request-Id", "req-3"), ("Lambda-Runtime-Deadline-Ms", "4102444800000")],
-                    body: Array("{}".utf8))
+                return Self.invocation("req-3")
             }
             if request.uri.hasSuffix("/response") {
                 return .json(413, #"{"errorType":"RequestEntityTooLarge"}"#)

@@ -1,3 +1,4 @@
+import ASCIIText
 import FlatJSON
 
 /// Request headers, looked up case-insensitively (REST APIs keep the client's case, HTTP APIs lowercase it).
@@ -24,7 +25,7 @@ public struct HTTPHeaders: Sendable {
 
     /// Every value of `name`, in arrival order.
     public func all(_ name: String) -> [String] {
-        let wanted = Self.lowercasedASCII(name)
+        let wanted = ASCII.lowercased(name)
         var values: [String] = []
         // Names are compared in the event's bytes: no String for the dozen headers not asked for.
         if let multiValueObject {
@@ -38,11 +39,5 @@ public struct HTTPHeaders: Sendable {
             }
         }
         return values
-    }
-
-    /// Header names are ASCII; skip the Unicode machinery (and the copy) when already lowercase.
-    static func lowercasedASCII(_ name: String) -> String {
-        guard name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return name }
-        return String(decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import ASCIIText
 import FlatJSON
 
 /// What an answer of `POST /v2/events` means for delivery. Pure: the HTTP client passes status and body in.
@@ -29,11 +30,13 @@ public enum FullStoryReply: Sendable, Equatable {
     /// FullStory's error body is `{"message": "...", "code": "snake_case"}`; only the code is kept (the
     /// message may echo request data).
     static func errorCode(_ body: [UInt8]) -> String? {
-        guard let document = try? JSONDocument(parsing: body), let code = document.root["code"]?.string,
-            !code.isEmpty, code.utf8.count <= 64, code.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) })
+        guard let document = try? JSONDocument(parsing: body), let code = document.root["code"]?.string, errorCodeRule.accepts(code)
         else { return nil }
         return code
     }
+
+    /// FullStory's codes are snake_case.
+    static let errorCodeRule = IdentifierRule(lowercaseOnly: true, punctuation: "_", maximumLength: 64)
 
     /// `Retry-After` in seconds (FullStory's documented form); HTTP dates are not worth honouring within 5 s.
     static func parseRetryAfter(_ text: String) -> Int? {

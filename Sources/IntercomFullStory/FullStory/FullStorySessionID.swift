@@ -1,3 +1,4 @@
+import ASCIIText
 /// A FullStory session id as the server API wants it: `<DeviceID>:<SessionID>` (digits, or the UUID "client
 /// id" form). Read from what the browser stored in Intercom: the raw id or a session replay URL.
 public struct FullStorySessionID: Sendable, Equatable, CustomStringConvertible {
@@ -31,16 +32,12 @@ public struct FullStorySessionID: Sendable, Equatable, CustomStringConvertible {
         guard utf8.count <= 256, let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let device = utf8[..<colon]
         let session = utf8[utf8.index(after: colon)...]  // a second colon is not an identifier byte
-        guard !device.isEmpty, !session.isEmpty, device.allSatisfy(isIdentifierByte), session.allSatisfy(isIdentifierByte)
-        else { return nil }
+        guard halfRule.accepts(device), halfRule.accepts(session) else { return nil }
         return text
     }
 
-    private static func isIdentifierByte(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
-            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-")
-            || byte == UInt8(ascii: "_")
-    }
+    /// Each half of `device:session`.
+    private static let halfRule = IdentifierRule(punctuation: "-_", maximumLength: 256)
 
     private static func percentDecoded(_ text: ArraySlice<UInt8>) -> String? {
         var output: [UInt8] = []

@@ -1,3 +1,4 @@
+import ASCIIText
 import FlatJSON
 
 /// What the webhook path hands to the delivery queue when FullStory cannot take an event, and what redelivery
@@ -94,8 +95,7 @@ public struct DeliveryMessage: Sendable, Equatable {
         guard let version = root["version"]?.int else { return .failure(.invalid("no version")) }
         guard version <= Self.version else { return .failure(.unsupportedVersion(version)) }
         guard version >= 1 else { return .failure(.invalid("version \(version)")) }
-        guard let key = root["idempotency_key"]?.string, !key.isEmpty, key.utf8.count <= 128,
-            key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        guard let key = root["idempotency_key"]?.string, !key.isEmpty, key.utf8.count <= 128, key.isHeaderSafe
         else { return .failure(.invalid("idempotency_key")) }
         var source: SessionLink.Source?
         if let text = root["session_source"]?.string {

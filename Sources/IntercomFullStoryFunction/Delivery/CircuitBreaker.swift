@@ -1,5 +1,3 @@
-import LambdaRuntime
-
 /// Stops webhooks from each waiting for a FullStory that keeps failing: after `failureThreshold` unavailable
 /// outcomes in a row (in this execution environment), requests are refused for `openMilliseconds`; then the
 /// next one probes FullStory again. A failed probe opens it again at once, a success closes it. Lambda sends
@@ -23,16 +21,16 @@ public final class CircuitBreaker {
         self.openMilliseconds = openMilliseconds
     }
 
-    public func state(now: UInt64 = LambdaClock.monotonicNanoseconds()) -> State {
+    public func state(now: UInt64) -> State {
         guard let openUntil else { return .closed }
         return now < openUntil ? .open : .probing
     }
 
     /// Whether FullStory may be called now.
-    public func allowsRequest(now: UInt64 = LambdaClock.monotonicNanoseconds()) -> Bool { state(now: now) != .open }
+    public func allowsRequest(now: UInt64) -> Bool { state(now: now) != .open }
 
     /// Records the outcome of a call to FullStory: `available` is false for 429, 5xx and transport failures.
-    public func record(available: Bool, now: UInt64 = LambdaClock.monotonicNanoseconds()) {
+    public func record(available: Bool, now: UInt64) {
         guard !available else {
             consecutiveFailures = 0
             openUntil = nil

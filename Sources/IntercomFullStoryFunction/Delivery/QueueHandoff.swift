@@ -1,15 +1,9 @@
 import AWSSQS
 import IntercomFullStory
-import LambdaRuntime
 
-/// Hands an event FullStory could not take to the delivery queue (SendMessage), in time for the webhook to be
-/// answered within 3 s of the invocation's start.
+/// Hands an event FullStory could not take to the delivery queue (SendMessage), within the hand-off's budget
+/// (`TimeBudget.handoff`: done by 2.9 s after the invocation's start, so the webhook is answered within 3 s).
 public final class QueueHandoff {
-    /// The hand-off must be done by then (from the start of the invocation), leaving 2 s for Intercom's 5.
-    public static let answerByMilliseconds = 2900
-    /// Longest SendMessage; SQS normally answers in tens of milliseconds.
-    static let maximumCallMilliseconds = 900
-
     /// The queues' `MaximumMessageSize` in template.yaml (256 KiB, which every region takes); a larger message is
     /// not sent (SQS would refuse it).
     public static let maximumMessageBytes = 262_144
@@ -26,15 +20,13 @@ public final class QueueHandoff {
     }
 
     /// SendMessage; the message id, or why SQS did not take it.
-    public func handOff(_ message: DeliveryMessage, invocationStartNanoseconds: UInt64) -> Result<String, SQSError> {
+    public func handOff(_ message: DeliveryMessage, budget: TimeBudget) -> Result<String, SQSError> {
         guard canSign else { return .failure(.signingUnavailable) }
         let body = message.encoded()
         guard body.utf8.count <= Self.maximumMessageBytes else {
             return .failure(.messageTooLarge(bytes: body.utf8.count, limit: Self.maximumMessageBytes))
         }
-        let elapsed = Int((LambdaClock.monotonicNanoseconds() - invocationStartNanoseconds) / 1_000_000)
-        let timeout = min(Self.maximumCallMilliseconds, Self.answerByMilliseconds - elapsed)
-        guard timeout >= 100 else { return .failure(.transport(.timedOut)) }
+        guard let timeout = budget.timeout(cappedAt: TimeBudget.handoffCallMilliseconds) else { return .failure(.transport(.timedOut)) }
         do {
             return .success(try client.sendMessage(queue: queue, body: body, timeoutMilliseconds: timeout).messageID)
         } catch {

@@ -21,9 +21,6 @@ public final class IntercomContactClient {
     /// The Intercom API version every call pins (it overrides the app's own).
     public static let apiVersion = "2.14"
 
-    /// Upper bound of a lookup: the delivery must keep most of the budget.
-    static let timeoutMilliseconds = 1500
-
     private let baseURL: String
     private let authorization: String
     private let http: HTTPClient
@@ -35,12 +32,11 @@ public final class IntercomContactClient {
     }
 
     /// The attribute's value on the contact (`nil` when the contact has none).
-    public func sessionAttribute(contactID: String, attribute: String, budget: DeliveryBudget) throws(LookupError)
+    public func sessionAttribute(contactID: String, attribute: String, budget: TimeBudget) throws(LookupError)
         -> String?
     {
-        // Keep at least half the budget for FullStory.
-        let timeout = min(Self.timeoutMilliseconds, budget.remainingMilliseconds() / 2)
-        guard timeout >= 100 else { throw .noTime }
+        // At most half of what is left: FullStory keeps the rest.
+        guard let timeout = budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds, halfAtMost: true) else { throw .noTime }
         let response: HTTPResponse
         do {
             response = try http.perform(

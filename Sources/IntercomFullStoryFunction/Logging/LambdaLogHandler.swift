@@ -7,6 +7,7 @@ import FlatJSON
 import IntercomFullStory
 import LambdaRuntime
 import Logging
+import SystemClock
 
 /// swift-log handler for Lambda: one JSON object per line (`timestamp`, `level`, `message`, `requestId`,
 /// fields) when `AWS_LAMBDA_LOG_FORMAT=JSON`, otherwise plain lines. Writes to standard error.
@@ -117,7 +118,7 @@ public struct LambdaLogHandler: LogHandler {
 
     /// RFC 3339 with milliseconds, UTC.
     static func timestamp() -> String {
-        let milliseconds = LambdaClock.epochMilliseconds()
+        let milliseconds = SystemClock.epochMilliseconds()
         return ISO8601.format(unixSeconds: Int(milliseconds / 1000), milliseconds: Int(milliseconds % 1000))
     }
 

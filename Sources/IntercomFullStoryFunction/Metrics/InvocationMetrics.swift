@@ -20,7 +20,7 @@ public struct InvocationMetrics: Sendable, Equatable {
     }
 
     /// A webhook's metrics from its reply and delivery.
-    public init(webhook result: WebhookFunction.Result) {
+    public init(webhook result: WebhookResult) {
         switch result.reply.outcome {
         case .delivered: add(.delivered)
         case .queued:

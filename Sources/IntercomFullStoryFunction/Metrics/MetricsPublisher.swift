@@ -1,5 +1,6 @@
 import FlatJSON
 import LambdaRuntime
+import SystemClock
 
 /// Writes one CloudWatch Embedded Metric Format line per invocation to standard output, where Lambda's log
 /// stream turns it into metrics. The line carries a `level` no lower than the function's log level, so that
@@ -75,7 +76,7 @@ public struct MetricsPublisher: Sendable {
         return bytes
     }
 
-    public func publish(_ metrics: InvocationMetrics, epochMilliseconds: Int64 = LambdaClock.epochMilliseconds()) {
+    public func publish(_ metrics: InvocationMetrics, epochMilliseconds: Int64 = SystemClock.epochMilliseconds()) {
         sink(line(metrics, epochMilliseconds: epochMilliseconds))
     }
 

@@ -2,6 +2,7 @@ import AWSSQS
 import IntercomFullStory
 import LambdaRuntime
 import Logging
+import SystemClock
 
 /// Answers an SQS event from the delivery queue: each record's event goes to FullStory once, with the key and
 /// body the webhook tried. Records that fail are reported (`batchItemFailures`) and rescheduled along
@@ -35,43 +36,29 @@ public final class Redelivery {
         public var lambdaErrorMessage: String { "an SQS record has no messageId" }
     }
 
-    /// Kept back from the deadline for the visibility changes and the answer.
-    public static let deadlineReserveMilliseconds: Int64 = 1500
-    /// Time one record may take with FullStory (one attempt, plus the unlinked resend after a full session).
-    public static let recordAllowanceMilliseconds: Int64 = 4000
-    /// Longest SendMessage to the dead-letter queue, after a record's last try.
-    public static let deadLetterMoveMilliseconds: Int64 = 1000
-    /// What one record may take in all; the event source mapping's batch size times this, plus the reserve, must
-    /// fit the function's timeout (a test checks template.yaml).
-    public static var recordBudgetMilliseconds: Int64 { recordAllowanceMilliseconds + deadLetterMoveMilliseconds }
-    /// A record is not started with less time than this: it would most likely time out.
-    static let minimumRecordMilliseconds: Int64 = 1000
-    /// Without a deadline from Lambda (tests), a batch may take this long.
-    static let defaultRemainingMilliseconds: Int64 = 10_000
-
     private let fullStory: FullStoryClient
     private let queue: (url: SQSQueueURL, client: SQSClient)?
     private let deadLetterQueue: SQSQueueURL?
     private let circuit: CircuitBreaker?
-    /// Milliseconds since the epoch (SQS's `SentTimestamp` is on this clock).
-    private let epochMilliseconds: @Sendable () -> Int64
+    /// The clocks: SQS's `SentTimestamp` is on the wall clock, budgets on the monotonic one.
+    private let time: TimeSource
 
     init(
         fullStory: FullStoryClient, queue: (url: SQSQueueURL, client: SQSClient)?, deadLetterQueue: SQSQueueURL?,
-        circuit: CircuitBreaker?, epochMilliseconds: @escaping @Sendable () -> Int64 = LambdaClock.epochMilliseconds
+        circuit: CircuitBreaker?, time: TimeSource
     ) {
         self.fullStory = fullStory
         self.queue = queue
         self.deadLetterQueue = queue == nil ? nil : deadLetterQueue
         self.circuit = circuit
-        self.epochMilliseconds = epochMilliseconds
-    }
-
-    private static func remaining(_ context: LambdaContext) -> Int64 {
-        context.remainingMilliseconds() ?? defaultRemainingMilliseconds
+        self.time = time
     }
 
     public func process(_ event: SQSEvent, context: LambdaContext, logger: Logger) throws -> (SQSBatchResponse, Summary) {
+        let start = time.monotonicNanoseconds()
+        // Records stop 1.5 s before Lambda's deadline; the closing calls (moves, visibility changes) 300 ms before.
+        let batch = TimeBudget.batch(startNanoseconds: start, context: context, time: time)
+        let closingCalls = TimeBudget.batchCalls(startNanoseconds: start, context: context, time: time)
         guard event.records.allSatisfy({ $0.messageID != nil }) else {
             logger.error("SQS event with a record without messageId; the whole batch is reported failed")
             throw RecordWithoutMessageID()
@@ -89,13 +76,13 @@ public final class Redelivery {
             if let count = record.receiveCount { recordLogger[metadataKey: "receiveCount"] = "\(count)" }
             // Without SentTimestamp (never from SQS itself) the record is as young as can be: the receive count
             // and the redrive policy are then the only limit.
-            let ageSeconds = record.sentTimestampMilliseconds.map { Int(max(0, epochMilliseconds() - $0) / 1000) } ?? 0
+            let ageSeconds = record.sentTimestampMilliseconds.map { Int(max(0, time.epochMilliseconds() - $0) / 1000) } ?? 0
             let step = RedeliverySchedule.next(ageSeconds: ageSeconds)
 
             /// Reports the record failed; `rescheduling` makes it invisible for its scheduled delay. A record whose
             /// schedule is over goes to the dead-letter queue instead, when there is one.
             func fail(rescheduling: Bool) {
-                if rescheduling, step == .exhausted, moveToDeadLetterQueue(record, context: context, logger: recordLogger) {
+                if rescheduling, step == .exhausted, moveToDeadLetterQueue(record, budget: closingCalls, logger: recordLogger) {
                     summary.deadLettered += 1
                     return
                 }
@@ -112,8 +99,7 @@ public final class Redelivery {
                 }
             }
 
-            let remaining = Self.remaining(context) - Self.deadlineReserveMilliseconds
-            guard remaining >= Self.minimumRecordMilliseconds else {
+            guard batch.remainingMilliseconds() >= TimeBudget.minimumRecordMilliseconds else {
                 // Not tried: it comes back after the queue's visibility timeout, like any unanswered record.
                 recordLogger.warning("redelivery deadline near; record left for the next try")
                 fail(rescheduling: false)
@@ -130,7 +116,7 @@ public final class Redelivery {
                     "SQS record is not a delivery message; it will end in the dead-letter queue",
                     metadata: ["problem": "\(problem)", "eventSourceArn": "\(record.eventSourceARN ?? "-")"])
                 summary.notOurs += 1
-                if moveToDeadLetterQueue(record, context: context, logger: recordLogger) {
+                if moveToDeadLetterQueue(record, budget: closingCalls, logger: recordLogger) {
                     summary.deadLettered += 1
                 } else {
                     fail(rescheduling: false)
@@ -147,14 +133,11 @@ public final class Redelivery {
                 continue
             }
 
-            let budget = DeliveryBudget(
-                startNanoseconds: LambdaClock.monotonicNanoseconds(), remainingLambdaMilliseconds: remaining,
-                allowanceMilliseconds: Self.recordAllowanceMilliseconds)
-            let report = fullStory.deliver(message.event, budget: budget, logger: recordLogger, retrying: false)
+            let report = fullStory.deliver(message.event, budget: batch.record(), logger: recordLogger, retrying: false)
             summary.fullStoryAttempts += report.attempts
             summary.fullStoryMilliseconds += report.fullStoryMilliseconds
-            if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable) }
-            let queuedFor = max(0, Int(epochMilliseconds() / 1000) - message.queuedAt)
+            if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable, now: time.monotonicNanoseconds()) }
+            let queuedFor = max(0, Int(time.epochMilliseconds() / 1000) - message.queuedAt)
             switch report.outcome {
             case .delivered(let sent):
                 summary.delivered += 1
@@ -186,17 +169,16 @@ public final class Redelivery {
                 fail(rescheduling: true)
             }
         }
-        delay(reschedule, context: context, logger: logger)
+        delay(reschedule, budget: closingCalls, logger: logger)
         return (SQSBatchResponse(failedMessageIDs: failedIDs), summary)
     }
 
     /// Sends the record's message as it is to the dead-letter queue; true when SQS took it (the record is then
     /// not reported, and the event source mapping deletes it). False without a dead-letter queue, without time,
     /// or when SQS refused: the record is reported failed and comes back.
-    private func moveToDeadLetterQueue(_ record: SQSEvent.Record, context: LambdaContext, logger: Logger) -> Bool {
+    private func moveToDeadLetterQueue(_ record: SQSEvent.Record, budget: TimeBudget, logger: Logger) -> Bool {
         guard let deadLetterQueue, let queue, let body = record.body else { return false }
-        let timeout = Int(min(Self.deadLetterMoveMilliseconds, Self.remaining(context) - DeliveryBudget.deadlineReserveMilliseconds))
-        guard timeout >= 100 else {
+        guard let timeout = budget.timeout(cappedAt: TimeBudget.deadLetterMoveMilliseconds) else {
             logger.warning("no time left to move the record to the dead-letter queue; it comes back")
             return false
         }
@@ -214,7 +196,7 @@ public final class Redelivery {
 
     /// Makes failed records invisible for their scheduled delay (ten per call). A failure here only means the
     /// record comes back sooner, after the queue's visibility timeout.
-    private func delay(_ changes: [SQSClient.VisibilityChange], context: LambdaContext, logger: Logger) {
+    private func delay(_ changes: [SQSClient.VisibilityChange], budget: TimeBudget, logger: Logger) {
         guard !changes.isEmpty else { return }
         guard let queue else {
             logger.warning("DELIVERY_QUEUE_URL is not set: failed records come back after the queue's visibility timeout")
@@ -224,8 +206,7 @@ public final class Redelivery {
         while start < changes.count {
             let chunk = Array(changes[start..<min(start + SQSClient.maximumBatchSize, changes.count)])
             start += chunk.count
-            let timeout = Int(min(1000, Self.remaining(context) - DeliveryBudget.deadlineReserveMilliseconds))
-            guard timeout >= 100 else {
+            guard let timeout = budget.timeout(cappedAt: TimeBudget.batchCallMilliseconds) else {
                 logger.warning("no time left to delay the retries", metadata: ["records": "\(changes.count - start + chunk.count)"])
                 return
             }

@@ -1,0 +1,121 @@
+import LambdaRuntime
+import SystemClock
+
+/// The time a piece of an invocation may take, and every allowance it is cut from, in one place. A webhook gets
+/// one budget; a redelivery batch one per record and one for its closing calls; each outgoing call asks its budget
+/// for a timeout. The numbers keep these promises (`TimeBudgetTests` checks them, and the batch against
+/// template.yaml):
+///
+/// - Intercom waits 5 s for an answer. Without a delivery queue a webhook's work ends by 4 s, leaving a second for
+///   API Gateway and a cold start. With one, FullStory gets 2 s and the hand-off to SQS ends by 2.9 s: the answer
+///   comes within 3 s even when FullStory hangs.
+/// - The contact lookup takes at most 1.5 s and never more than half of what is left: FullStory keeps the rest.
+/// - Nothing runs into Lambda's deadline: a webhook keeps 300 ms to post its answer, a redelivery batch 1.5 s for
+///   its visibility changes and answer.
+/// - A redelivery record takes at most 4 s with FullStory and 1 s to move to the dead-letter queue.
+/// - No call starts with less than 100 ms left (150 ms for a FullStory attempt): it could only time out.
+public struct TimeBudget: Sendable {
+    /// How long Intercom waits for a webhook's answer.
+    public static let intercomTimeoutMilliseconds: Int64 = 5000
+    /// A webhook's work without a delivery queue.
+    public static let webhookMilliseconds: Int64 = 4000
+    /// FullStory's share of a webhook with a delivery queue.
+    public static let queuedWebhookMilliseconds: Int64 = 2000
+    /// The hand-off to SQS ends by then, from the invocation's start.
+    public static let handoffDeadlineMilliseconds: Int64 = 2900
+    /// Longest SendMessage of a hand-off (SQS normally answers in tens of milliseconds).
+    public static let handoffCallMilliseconds = 900
+    /// Longest contact lookup.
+    public static let contactLookupMilliseconds = 1500
+    /// Longest FullStory attempt, so that a hanging FullStory leaves time for another.
+    public static let fullStoryAttemptMilliseconds = 2000
+    public static let minimumFullStoryAttemptMilliseconds = 150
+    public static let minimumCallMilliseconds = 100
+    /// Kept back from Lambda's deadline to post a webhook's answer (and for a batch's closing calls).
+    public static let answerReserveMilliseconds: Int64 = 300
+    /// Kept back from Lambda's deadline by a redelivery batch for its visibility changes and answer.
+    public static let batchReserveMilliseconds: Int64 = 1500
+    /// A redelivery record's time with FullStory (one attempt, and the unlinked resend after a full session).
+    public static let recordFullStoryMilliseconds: Int64 = 4000
+    /// Longest SendMessage to the dead-letter queue, after a record's last try.
+    public static let deadLetterMoveMilliseconds = 1000
+    /// What one redelivery record may take in all: the event source mapping's batch size times this, plus the
+    /// batch reserve, fits the function's timeout.
+    public static var recordMilliseconds: Int64 { recordFullStoryMilliseconds + Int64(deadLetterMoveMilliseconds) }
+    /// A record is not started with less than this left: it would most likely time out.
+    public static let minimumRecordMilliseconds: Int64 = 1000
+    /// Longest visibility change of a batch's failed records.
+    public static let batchCallMilliseconds = 1000
+    /// What a batch may take when Lambda gave no deadline (tests, the CLI).
+    public static let withoutDeadlineMilliseconds: Int64 = 10_000
+
+    /// Monotonic nanoseconds at which the budget ends.
+    public let endNanoseconds: UInt64
+    public let time: TimeSource
+
+    /// `allowanceMilliseconds` from `startNanoseconds` (`nil`: no allowance of its own), ending no later than
+    /// `reserveMilliseconds` before Lambda's deadline (without a deadline, and without an allowance: 10 s).
+    public init(
+        startNanoseconds: UInt64, allowanceMilliseconds: Int64?, context: LambdaContext,
+        reserveMilliseconds: Int64 = TimeBudget.answerReserveMilliseconds, time: TimeSource
+    ) {
+        let beforeDeadline = context.remainingMilliseconds(now: time.epochMilliseconds()).map { $0 - reserveMilliseconds }
+        let allowance: Int64 =
+            switch (allowanceMilliseconds, beforeDeadline) {
+            case (let allowance?, let beforeDeadline?): min(allowance, beforeDeadline)
+            case (let allowance?, nil): allowance
+            case (nil, let beforeDeadline?): beforeDeadline
+            case (nil, nil): Self.withoutDeadlineMilliseconds
+            }
+        endNanoseconds = startNanoseconds + UInt64(max(0, allowance)) * 1_000_000
+        self.time = time
+    }
+
+    /// A webhook's budget: 4 s, or 2 s for FullStory when a delivery queue takes what it cannot.
+    public static func webhook(startNanoseconds: UInt64, context: LambdaContext, queued: Bool, time: TimeSource) -> TimeBudget {
+        TimeBudget(
+            startNanoseconds: startNanoseconds, allowanceMilliseconds: queued ? queuedWebhookMilliseconds : webhookMilliseconds,
+            context: context, time: time)
+    }
+
+    /// The hand-off's: until 2.9 s after the webhook's start.
+    public static func handoff(startNanoseconds: UInt64, context: LambdaContext, time: TimeSource) -> TimeBudget {
+        TimeBudget(startNanoseconds: startNanoseconds, allowanceMilliseconds: handoffDeadlineMilliseconds, context: context, time: time)
+    }
+
+    /// The time a redelivery batch has left for records: up to its reserve before Lambda's deadline.
+    public static func batch(startNanoseconds: UInt64, context: LambdaContext, time: TimeSource) -> TimeBudget {
+        TimeBudget(
+            startNanoseconds: startNanoseconds, allowanceMilliseconds: nil, context: context,
+            reserveMilliseconds: batchReserveMilliseconds, time: time)
+    }
+
+    /// A batch's closing calls (visibility changes, dead-letter moves): up to the answer's reserve.
+    public static func batchCalls(startNanoseconds: UInt64, context: LambdaContext, time: TimeSource) -> TimeBudget {
+        TimeBudget(startNanoseconds: startNanoseconds, allowanceMilliseconds: nil, context: context, time: time)
+    }
+
+    /// One redelivery record's time with FullStory, within what the batch has left.
+    public func record() -> TimeBudget {
+        let end = min(endNanoseconds, time.monotonicNanoseconds() + UInt64(Self.recordFullStoryMilliseconds) * 1_000_000)
+        return TimeBudget(endNanoseconds: end, time: time)
+    }
+
+    init(endNanoseconds: UInt64, time: TimeSource) {
+        self.endNanoseconds = endNanoseconds
+        self.time = time
+    }
+
+    public func remainingMilliseconds() -> Int {
+        let now = time.monotonicNanoseconds()
+        return now >= endNanoseconds ? 0 : Int((endNanoseconds - now) / 1_000_000)
+    }
+
+    /// A call's timeout: what is left, at most `cap` (and at most half of what is left with `halfAtMost`); `nil`
+    /// when less than `minimum` is left.
+    public func timeout(cappedAt cap: Int, halfAtMost: Bool = false, minimum: Int = TimeBudget.minimumCallMilliseconds) -> Int? {
+        let remaining = remainingMilliseconds()
+        let timeout = min(cap, halfAtMost ? remaining / 2 : remaining)
+        return timeout >= minimum ? timeout : nil
+    }
+}

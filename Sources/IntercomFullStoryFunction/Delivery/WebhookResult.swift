@@ -1,0 +1,23 @@
+import AWSSQS
+import IntercomFullStory
+
+/// What one webhook came to: the answer for Intercom and, when an event was forwarded, how its delivery went.
+public struct WebhookResult: Sendable {
+    public var reply: WebhookReply
+    public var report: FullStoryClient.Report?
+    /// Set when the event went to the delivery queue.
+    public var queued: (messageID: String, reason: DeliveryMessage.Reason, event: FullStoryEvent)?
+    /// Set when the event should have gone to the delivery queue and SQS did not take it: it now rests on
+    /// Intercom's one retry.
+    public var handoffFailure: SQSError?
+
+    public init(
+        reply: WebhookReply, report: FullStoryClient.Report? = nil,
+        queued: (messageID: String, reason: DeliveryMessage.Reason, event: FullStoryEvent)? = nil, handoffFailure: SQSError? = nil
+    ) {
+        self.reply = reply
+        self.report = report
+        self.queued = queued
+        self.handoffFailure = handoffFailure
+    }
+}

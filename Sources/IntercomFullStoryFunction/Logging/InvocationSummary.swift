@@ -1,0 +1,66 @@
+import IntercomFullStory
+import Logging
+
+/// The one log line an invocation ends with (`"message":"invocation"`): its outcome, status, duration and what
+/// it sent. Its fields are built only when the line will be written (this runs on every invocation).
+public enum InvocationSummary: Sendable {
+    case webhook(WebhookResult, request: WebhookRequestSummary)
+    case redelivery(Redelivery.Summary)
+
+    public var level: Logger.Level {
+        switch self {
+        case .webhook(let result, _):
+            switch result.reply.outcome {
+            case .fullStoryRefusedCredentials, .fullStoryUnavailable: .error
+            case .queued: result.queued?.reason == .fullStoryRefusedCredentials ? .error : .warning
+            case .rejectedByFullStory, .unauthorized, .badRequest, .payloadTooLarge, .appNotAllowed: .warning
+            default: .info
+            }
+        case .redelivery(let summary):
+            summary.failed > 0 || summary.rejected > 0 || summary.deadLettered > 0 ? .warning : .info
+        }
+    }
+
+    public func write(to logger: Logger, milliseconds: Double) {
+        let level = level
+        guard logger.logLevel <= level else { return }
+        logger.log(level: level, "invocation", metadata: fields(milliseconds: milliseconds))
+    }
+
+    func fields(milliseconds: Double) -> Logger.Metadata {
+        switch self {
+        case .webhook(let result, let request):
+            var fields: Logger.Metadata = [
+                "outcome": "\(result.reply.outcome.rawValue)",
+                "status": "\(result.reply.response.statusCode)",
+                "reason": "\(result.reply.reason)",
+                "durationMs": "\(milliseconds)",
+            ]
+            if let id = request.notificationID { fields["notificationId"] = "\(id)" }
+            if let topic = request.topic { fields["topic"] = "\(topic)" }
+            if let appID = request.appID { fields["appId"] = "\(appID)" }
+            if let report = result.report {
+                fields["attempts"] = "\(report.attempts)"
+                if let status = report.lastStatus { fields["fullstoryStatus"] = "\(status)" }
+                if let event = report.sent.last ?? result.queued?.event {
+                    fields["event"] = "\(event.name)"
+                    fields["idempotencyKey"] = "\(event.idempotencyKey)"
+                    fields["sessionLink"] = "\(event.link.label)"
+                }
+            }
+            if let queued = result.queued {
+                fields["messageId"] = "\(queued.messageID)"
+                fields["queuedBecause"] = "\(queued.reason.rawValue)"
+            }
+            if let failure = result.handoffFailure { fields["handoffFailed"] = "\(failure)" }
+            return fields
+        case .redelivery(let summary):
+            return [
+                "outcome": "redelivery", "records": "\(summary.records)", "delivered": "\(summary.delivered)",
+                "failed": "\(summary.failed)", "rejected": "\(summary.rejected)", "notOurs": "\(summary.notOurs)",
+                "deadLettered": "\(summary.deadLettered)", "attempts": "\(summary.fullStoryAttempts)",
+                "durationMs": "\(milliseconds)",
+            ]
+        }
+    }
+}

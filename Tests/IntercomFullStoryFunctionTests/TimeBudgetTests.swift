@@ -1,0 +1,68 @@
+import IntercomFullStoryFunction
+import LambdaRuntime
+import SystemClock
+import TestSupport
+import Testing
+
+/// The time allowances keep their promises: Intercom gets its answer in time, nothing runs into Lambda's
+/// deadline, and a redelivery batch fits the function's timeout in template.yaml.
+@Suite struct TimeBudgetTests {
+    let template = TemplateText()
+
+    @Test func aWebhookIsAnsweredWithinIntercomsTimeout() {
+        // Without a queue: the work ends by 4 s, leaving a second of Intercom's 5 for API Gateway and a cold start.
+        #expect(TimeBudget.webhookMilliseconds + 1000 <= TimeBudget.intercomTimeoutMilliseconds)
+        // With one: FullStory's share, then the hand-off, all by 2.9 s, so the answer comes within 3 s.
+        #expect(TimeBudget.queuedWebhookMilliseconds < TimeBudget.handoffDeadlineMilliseconds)
+        #expect(
+            TimeBudget.queuedWebhookMilliseconds + Int64(TimeBudget.handoffCallMilliseconds) <= TimeBudget.handoffDeadlineMilliseconds)
+        #expect(TimeBudget.handoffDeadlineMilliseconds + 100 <= 3000)
+        // The contact lookup leaves FullStory at least one whole attempt.
+        #expect(Int64(TimeBudget.contactLookupMilliseconds) < TimeBudget.queuedWebhookMilliseconds)
+        #expect(Int64(TimeBudget.fullStoryAttemptMilliseconds) <= TimeBudget.queuedWebhookMilliseconds)
+    }
+
+    @Test func aRedeliveryBatchFitsTheFunctionsTimeout() throws {
+        let timeout = try #require(template.values(of: "Timeout").first.flatMap { Int64($0) }) * 1000
+        let batchSize = try #require(template.values(of: "BatchSize").first.flatMap { Int64($0) })
+        #expect(batchSize * TimeBudget.recordMilliseconds + TimeBudget.batchReserveMilliseconds <= timeout)
+        // The closing calls fit in the batch's reserve, with the answer's reserve kept.
+        #expect(Int64(TimeBudget.batchCallMilliseconds) + TimeBudget.answerReserveMilliseconds <= TimeBudget.batchReserveMilliseconds)
+        // A webhook never waits on the function's timeout: its own budget is far shorter.
+        #expect(TimeBudget.webhookMilliseconds < timeout)
+    }
+
+    @Test func aBudgetEndsBeforeLambdasDeadlineAndItsOwnAllowance() {
+        let time = SteppedTime()
+        let now = time.source.monotonicNanoseconds()
+        let soon = LambdaContext(requestID: "r", deadlineEpochMilliseconds: time.source.epochMilliseconds() + 1000)
+        let webhook = TimeBudget.webhook(startNanoseconds: now, context: soon, queued: false, time: time.source)
+        #expect((600...700).contains(webhook.remainingMilliseconds()), "the deadline less the answer's reserve")
+        let far = LambdaContext(requestID: "r", deadlineEpochMilliseconds: time.source.epochMilliseconds() + 60_000)
+        let queued = TimeBudget.webhook(startNanoseconds: now, context: far, queued: true, time: time.source)
+        #expect((1900...2000).contains(queued.remainingMilliseconds()))
+        time.advance(milliseconds: 1950)
+        #expect(queued.timeout(cappedAt: 900) == nil, "under 100 ms left: no call")
+        #expect(queued.remainingMilliseconds() <= 50)
+    }
+
+    @Test func callsTakeTheirShare() {
+        let time = SteppedTime()
+        let budget = TimeBudget(
+            startNanoseconds: time.source.monotonicNanoseconds(), allowanceMilliseconds: 2000,
+            context: LambdaContext(requestID: "r", deadlineEpochMilliseconds: nil), time: time.source)
+        #expect((1400...1500).contains(budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds) ?? 0))
+        #expect((900...1000).contains(budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds, halfAtMost: true) ?? 0))
+        time.advance(milliseconds: 1890)
+        #expect(budget.timeout(cappedAt: 2000, minimum: TimeBudget.minimumFullStoryAttemptMilliseconds) == nil)
+    }
+
+    @Test func aBatchWithoutADeadlineTakesTenSeconds() {
+        let time = SteppedTime()
+        let batch = TimeBudget.batch(
+            startNanoseconds: time.source.monotonicNanoseconds(), context: LambdaContext(requestID: "r", deadlineEpochMilliseconds: nil),
+            time: time.source)
+        #expect((9900...10_000).contains(batch.remainingMilliseconds()))
+        #expect((3900...4000).contains(batch.record().remainingMilliseconds()), "a record's share")
+    }
+}
