@@ -15,10 +15,15 @@ mkdir -p "$root/lists/partial" "$root/cache/archives/partial" "$root/etc" "$root
 echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main" \
   > "$root/etc/sources.list"
 apt_options=(-q -o Dir::Etc::SourceList="$root/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null
-             -o Dir::State::Lists="$root/lists" -o Dir::Cache="$root/cache")
+             -o Dir::State::Lists="$root/lists" -o Dir::Cache="$root/cache" -o APT::Sandbox::User=root)
 apt-get "${apt_options[@]}" update >&2
 (cd "$root/download" && rm -f ./*.deb && apt-get "${apt_options[@]}" download libcurl4/bookworm-backports >&2)
 rm -rf "$target"
 dpkg -x "$root"/download/libcurl4_*.deb "$target"
 test -f "$libdir/libcurl.so.4" || { echo "fetch-libcurl8: no libcurl.so.4 in the package" >&2; exit 1; }
+# Its dependencies must come from the machine's own packages; say which is missing rather than fail later.
+if ldd "$libdir/libcurl.so.4" | grep "not found" >&2; then
+  echo "fetch-libcurl8: libcurl 8 needs libraries this machine lacks (above)" >&2
+  exit 1
+fi
 echo "$libdir"

@@ -314,7 +314,10 @@ public final class BackfillRun {
                         }
                     }
                 }
-                journal?.append(.jobDone(id: job.id, imports: finished.imports, errors: finished.errors, status: completed ? "COMPLETED" : finished.status))
+                // Only a job that COMPLETED without errors settles all its events: one that reports errors is
+                // journaled as FAILED (FullStory says FAILED includes partial failure), whatever its status.
+                journal?.append(.jobDone(
+                    id: job.id, imports: finished.imports, errors: finished.errors, status: completed ? "COMPLETED" : "FAILED"))
                 journal?.flush()
                 if completed {
                     summary.sent += jobEvents.count
@@ -343,8 +346,10 @@ public final class BackfillRun {
     static func key(
         in events: [FullStoryEvent], name: String?, timestamp: String?, conversationID: String?, excluding taken: Set<String>
     ) -> String? {
-        events.first { event in
-            event.name == name && event.timestamp == timestamp
+        // Timestamps are compared as instants: a listing may write `…:00Z` as `…:00.000Z`.
+        let instant = timestamp.flatMap(ISO8601.parse)
+        return events.first { event in
+            event.name == name && (event.timestamp == timestamp || (instant != nil && event.timestamp.flatMap(ISO8601.parse) == instant))
                 && event.properties.contains { $0.name == "conversation_id" && $0.value == .string(conversationID ?? "") }
                 && !taken.contains(event.idempotencyKey)
         }?.idempotencyKey

@@ -175,8 +175,9 @@ final class BatchImporter {
         return answer.body
     }
 
-    /// Six attempts, 1 s to 16 s apart (or FullStory's `Retry-After`).
-    static let retryPolicy = RetryPolicy(maximumAttempts: 6, baseMilliseconds: 1000, capMilliseconds: 30_000)
+    /// Six attempts, 1 s to 16 s apart (or FullStory's `Retry-After`, up to ten minutes).
+    static let retryPolicy = RetryPolicy(
+        maximumAttempts: 6, baseMilliseconds: 1000, capMilliseconds: 30_000, longestRetryAfterMilliseconds: 600_000)
 
     /// The response, with 429 and 5xx retried (`Retry-After` honoured) and our key's refusal told apart.
     private func response(_ request: HTTPRequest) throws(Failure) -> HTTPResponse {

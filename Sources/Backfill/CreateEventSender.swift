@@ -19,8 +19,9 @@ final class CreateEventSender {
     }
 
     static let concurrency = 10
-    /// Six attempts, 0.5 s to 8 s apart (or FullStory's `Retry-After`): a backfill can wait.
-    static let retryPolicy = RetryPolicy(maximumAttempts: 6, baseMilliseconds: 500, capMilliseconds: 16_000)
+    /// Six attempts, 0.5 s to 8 s apart (or FullStory's `Retry-After`, up to ten minutes): a backfill can wait.
+    static let retryPolicy = RetryPolicy(
+        maximumAttempts: 6, baseMilliseconds: 500, capMilliseconds: 16_000, longestRetryAfterMilliseconds: 600_000)
 
     private let endpoint: String
     private let authorization: String

@@ -120,7 +120,10 @@ final class IntercomSearchClient {
 
     /// `X-RateLimit-Reset` is a Unix time in seconds.
     static func millisecondsUntilReset(_ response: HTTPResponse, _ time: TimeSource) -> Int? {
+        // A Unix time in seconds; anything past a day from now is cut there (no overflow, no endless wait).
         guard let reset = response.header("X-RateLimit-Reset").flatMap({ Int64($0) }) else { return nil }
-        return Int(max(0, reset * 1000 - time.epochMilliseconds()))
+        let now = time.epochMilliseconds()
+        let resetMilliseconds = min(max(reset, 0), now / 1000 + 86_400) * 1000
+        return Int(max(0, resetMilliseconds - now))
     }
 }

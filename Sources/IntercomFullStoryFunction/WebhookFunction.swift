@@ -45,8 +45,10 @@ public final class WebhookFunction {
         }
         var canSign = true
         if queue != nil, !canSignAWSRequests() {
-            // Not an init error: webhooks must still be answered. Every would-be hand-off counts as HandoffFailed.
+            // Not an init error: webhooks must still be answered. Every would-be hand-off counts as HandoffFailed,
+            // and webhooks get the time and the tries they get without a queue (no circuit).
             canSign = false
+            circuit = nil
             logger.error(
                 "this libcurl cannot sign AWS requests (CURLOPT_AWS_SIGV4): nothing can be queued, and events FullStory cannot take now rest on Intercom's one retry. Deploy with a libcurl of 7.75 or later built with AWS signing"
             )
@@ -54,7 +56,7 @@ public final class WebhookFunction {
         delivery = WebhookDelivery(
             fullStory: fullStory, intercom: intercom,
             handoff: queue.map { QueueHandoff(queue: $0.url, client: $0.client, canSign: canSign) }, circuit: circuit,
-            sessionAttribute: configuration.webhook.sessionAttribute, time: time)
+            queued: queue != nil && canSign, sessionAttribute: configuration.webhook.sessionAttribute, time: time)
         redelivery = Redelivery(
             fullStory: fullStory, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, circuit: circuit,
             time: time)
@@ -78,8 +80,9 @@ public final class WebhookFunction {
 
     /// One webhook (an API Gateway event), for the CLI and tests: what it came to, and its summary line.
     public func invoke(_ event: [UInt8], context: LambdaContext) -> (result: WebhookResult, summary: InvocationSummary) {
+        let start = time.monotonicNanoseconds()
         let handled = core.handle(event: event)
-        let result = webhook(handled.decision, startNanoseconds: time.monotonicNanoseconds(), context: context)
+        let result = webhook(handled.decision, startNanoseconds: start, context: context)
         return (result, .webhook(result, request: handled.summary))
     }
 

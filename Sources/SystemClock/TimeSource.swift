@@ -14,6 +14,11 @@ public struct TimeSource: Sendable {
         self.sleep = sleep
     }
 
+    /// Milliseconds since `start` (this source's monotonic nanoseconds), with microsecond resolution.
+    public func milliseconds(since start: UInt64) -> Double {
+        Double((monotonicNanoseconds() &- start) / 1000) / 1000
+    }
+
     public static let system = TimeSource(
         epochMilliseconds: SystemClock.epochMilliseconds, monotonicNanoseconds: SystemClock.monotonicNanoseconds,
         sleep: { SystemClock.sleep(milliseconds: $0) })

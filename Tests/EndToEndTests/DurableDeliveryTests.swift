@@ -109,12 +109,16 @@ import Testing
         return SignedEvents.restAPI(body: Array(body.utf8))
     }
 
-    /// Queues `count` messages the way the webhook path does: webhooks while FullStory is down.
+    /// Queues `count` messages the way the webhook path does: webhooks while FullStory is down. A webhook that a
+    /// busy machine's slow SQS answered 503 is sent again, as Intercom would (bounded: three times).
     static func queueWebhooks(_ durable: DurableRig, count: Int, from first: Int = 0) throws {
         durable.fullStory.set(.down)
         for number in first..<(first + count) {
-            let (response, _) = try durable.emulator.invoke(closedWebhook(number))
-            #expect(response.bodyJSON?["status"]?.string == "queued")
+            var status: String?
+            for _ in 0..<3 where status != "queued" {
+                status = try durable.emulator.invoke(closedWebhook(number)).response.bodyJSON?["status"]?.string
+            }
+            #expect(status == "queued")
         }
         durable.fullStory.set(.up)
     }
@@ -342,7 +346,28 @@ import Testing
         let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages, sentAt: old))
         #expect(SQSEventBuilder.failures(response) == messages.map(\.messageID))
         #expect(try durable.sqs.count(durable.queues.deadLetter) == (0, 0))
+        // No delay of ours (received with visibility 0, it is visible again at once): it comes back every
+        // visibility timeout and reaches maxReceiveCount within the queue's retention.
+        #expect(try durable.receiveAll().map(\.messageID) == messages.map(\.messageID))
         _ = durable.rig.shutdown()
+    }
+
+    /// A move that SQS refuses (the dead-letter queue deleted, a missing permission) loses nothing: the record is
+    /// reported, with no delay, and the error names the cause.
+    @Test func aFailedMoveLeavesTheMessageInTheDeliveryQueue() throws {
+        let sqs = try LocalSQS.start()
+        let missing = sqs.endpoint + "/123456789012/no-such-dead-letter-queue"
+        let durable = try Self.rig("move-refused", environment: ["DEAD_LETTER_QUEUE_URL": missing])
+        try Self.queueWebhooks(durable, count: 1)
+        durable.fullStory.set(.down)
+        let messages = try durable.receiveAll()
+        let old = SQSEventBuilder.epochMilliseconds() - 31 * 3600 * 1000
+        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages, sentAt: old))
+        #expect(SQSEventBuilder.failures(response) == messages.map(\.messageID))
+        #expect(try durable.receiveAll().map(\.messageID) == messages.map(\.messageID))
+        let output = durable.rig.shutdown()
+        #expect(output.contains("cannot move the record to the dead-letter queue; it comes back"))
+        #expect(output.contains("QueueDoesNotExist"))
     }
 
     @Test func aForeignMessageIsMovedToTheDeadLetterQueueWhenItIsNamed() throws {

@@ -43,6 +43,7 @@ import Testing
         let context = LambdaContext(requestID: "req-1", deadlineEpochMilliseconds: nil)
         let result = function.invoke(SignedEvents.restAPI(body: Array(body.utf8)), context: context).result
         #expect(result.reply.response.statusCode == 503, "Intercom retries it")
+        #expect(result.report?.attempts == FullStoryClient.retryPolicy.maximumAttempts, "the tries of a webhook without a queue")
         #expect(result.handoffFailure == .signingUnavailable)
         #expect(InvocationMetrics(webhook: result)[.handoffFailed] == 1)
         #expect(InvocationMetrics(webhook: result)[.queued] == 0)

@@ -33,36 +33,36 @@ import Testing
     }
 
     @Test func aBudgetEndsBeforeLambdasDeadlineAndItsOwnAllowance() {
-        let time = SteppedTime()
+        let time = SteppedTime(frozen: true)
         let now = time.source.monotonicNanoseconds()
         let soon = LambdaContext(requestID: "r", deadlineEpochMilliseconds: time.source.epochMilliseconds() + 1000)
         let webhook = TimeBudget.webhook(startNanoseconds: now, context: soon, queued: false, time: time.source)
-        #expect((600...700).contains(webhook.remainingMilliseconds()), "the deadline less the answer's reserve")
+        #expect(webhook.remainingMilliseconds() == 700, "the deadline less the answer's reserve")
         let far = LambdaContext(requestID: "r", deadlineEpochMilliseconds: time.source.epochMilliseconds() + 60_000)
         let queued = TimeBudget.webhook(startNanoseconds: now, context: far, queued: true, time: time.source)
-        #expect((1900...2000).contains(queued.remainingMilliseconds()))
+        #expect(queued.remainingMilliseconds() == 2000)
         time.advance(milliseconds: 1950)
         #expect(queued.timeout(cappedAt: 900) == nil, "under 100 ms left: no call")
-        #expect(queued.remainingMilliseconds() <= 50)
+        #expect(queued.remainingMilliseconds() == 50)
     }
 
     @Test func callsTakeTheirShare() {
-        let time = SteppedTime()
+        let time = SteppedTime(frozen: true)
         let budget = TimeBudget(
             startNanoseconds: time.source.monotonicNanoseconds(), allowanceMilliseconds: 2000,
             context: LambdaContext(requestID: "r", deadlineEpochMilliseconds: nil), time: time.source)
-        #expect((1400...1500).contains(budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds) ?? 0))
-        #expect((900...1000).contains(budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds, halfAtMost: true) ?? 0))
+        #expect(budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds) == 1500)
+        #expect(budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds, halfAtMost: true) == 1000)
         time.advance(milliseconds: 1890)
         #expect(budget.timeout(cappedAt: 2000, minimum: TimeBudget.minimumFullStoryAttemptMilliseconds) == nil)
     }
 
     @Test func aBatchWithoutADeadlineTakesTenSeconds() {
-        let time = SteppedTime()
+        let time = SteppedTime(frozen: true)
         let batch = TimeBudget.batch(
             startNanoseconds: time.source.monotonicNanoseconds(), context: LambdaContext(requestID: "r", deadlineEpochMilliseconds: nil),
             time: time.source)
-        #expect((9900...10_000).contains(batch.remainingMilliseconds()))
-        #expect((3900...4000).contains(batch.record().remainingMilliseconds()), "a record's share")
+        #expect(batch.remainingMilliseconds() == 10_000)
+        #expect(batch.record().remainingMilliseconds() == 4000, "a record's share")
     }
 }

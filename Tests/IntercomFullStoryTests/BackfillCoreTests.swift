@@ -165,6 +165,19 @@ import Testing
         #expect(header.topics == ["conversation.admin.closed", "conversation.user.created"])
     }
 
+    /// Files of version 1 are read: a `job_done` without a status is a job that COMPLETED.
+    @Test func version1StateFilesAreRead() throws {
+        let file = Array((
+            #"{"type":"backfill","version":1,"since":"2026-11-01T00:00:00Z","until":"2026-11-08T00:00:00Z","since_option":"7d","topics":["conversation.admin.closed"]}"#
+            + "\n" + #"{"type":"job","id":"job-1","keys":["a","b"]}"# + "\n" + #"{"type":"job_done","id":"job-1","imports":2,"errors":0}"# + "\n"
+        ).utf8)
+        let records = try BackfillJournal.records(file)
+        #expect(records.count == 3)
+        #expect(records.last == .jobDone(id: "job-1", imports: 2, errors: 0, status: "COMPLETED"))
+        let newer = Array(#"{"type":"backfill","version":3,"since":"2026-11-01T00:00:00Z"}"#.utf8) + [0x0A]
+        #expect(throws: BackfillJournal.Problem.newerVersion(3)) { try BackfillJournal.records(newer) }
+    }
+
     @Test func aCutLastLineIsIgnoredAndDamageIsNamed() throws {
         let header = BackfillJournal.line(.header(BackfillJournal.Header(window: Self.window, topics: [.opened], sinceOption: "x", untilOption: nil)))
         let sent = BackfillJournal.line(.sent(key: "k1"))

@@ -27,6 +27,8 @@ import Testing
         (429, "", "soon", .retryable(status: 429, retryAfterSeconds: nil)),
         (500, "", nil, .retryable(status: 500, retryAfterSeconds: nil)),
         (503, "", " 1 ", .retryable(status: 503, retryAfterSeconds: 1)),
+        // A huge value is cut to a day: no arithmetic on it overflows, no wait is endless.
+        (429, "", "9223372036854775807", .retryable(status: 429, retryAfterSeconds: 86_400)),
     ] as [(Int, String, String?, FullStoryReply)])
     func classifiesFullStoryAnswers(_ status: Int, _ body: String, _ retryAfter: String?, _ expected: FullStoryReply) {
         #expect(FullStoryReply.classify(status: status, body: Array(body.utf8), retryAfter: retryAfter) == expected)

@@ -189,8 +189,9 @@ public final class FullStoryStandIn: Sendable {
         writer.beginArray()
         for index in page {
             if path[1] == "imports" {
-                // BatchCreateEventsResponse: the event as imported.
-                writer.raw(Array(job.requests[index].utf8))
+                // BatchCreateEventsResponse: the event as imported, its timestamp written with milliseconds (a
+                // listing need not repeat the request's bytes).
+                writer.raw(Array(job.requests[index].replacingFirst("Z\"", with: ".000Z\"").utf8))
                 continue
             }
             writer.beginObject()

@@ -6,8 +6,12 @@ import SystemClock
 /// period) then runs at once, and tests assert what it waited rather than how long a busy machine took.
 public final class SteppedTime: Sendable {
     private let state = Mutex((offsetNanoseconds: UInt64(0), sleeps: [Int]()))
+    /// With `frozen`, real time does not pass: the clocks move only by sleeps and `advance`.
+    private let frozenAt: (epoch: Int64, monotonic: UInt64)?
 
-    public init() {}
+    public init(frozen: Bool = false) {
+        frozenAt = frozen ? (SystemClock.epochMilliseconds(), SystemClock.monotonicNanoseconds()) : nil
+    }
 
     /// Moves the clocks forward without a sleep (time passing between invocations).
     public func advance(milliseconds: Int) {
@@ -19,8 +23,12 @@ public final class SteppedTime: Sendable {
 
     public var source: TimeSource {
         TimeSource(
-            epochMilliseconds: { SystemClock.epochMilliseconds() + Int64(self.state.withLock { $0.offsetNanoseconds } / 1_000_000) },
-            monotonicNanoseconds: { SystemClock.monotonicNanoseconds() + self.state.withLock { $0.offsetNanoseconds } },
+            epochMilliseconds: {
+                (self.frozenAt?.epoch ?? SystemClock.epochMilliseconds()) + Int64(self.state.withLock { $0.offsetNanoseconds } / 1_000_000)
+            },
+            monotonicNanoseconds: {
+                (self.frozenAt?.monotonic ?? SystemClock.monotonicNanoseconds()) + self.state.withLock { $0.offsetNanoseconds }
+            },
             sleep: { milliseconds in
                 self.state.withLock { state in
                     state.sleeps.append(milliseconds)

@@ -4,7 +4,7 @@ import FlatJSON
 /// (Ctrl-C, SIGTERM, kill -9) loses at most the line being written, and a run with the same file carries on.
 ///
 /// ```
-/// {"type":"backfill","version":1,"since":"…","until":"…","since_option":"7d","topics":["conversation.admin.closed",…]}
+/// {"type":"backfill","version":2,"since":"…","until":"…","since_option":"7d","topics":["conversation.admin.closed",…]}
 /// {"type":"event","key":"…","request":{…Create Event body…}}        an event found while reading
 /// {"type":"page","next":"WzE3…","conversations":150,"skipped":{"rating without a score":1}}
 ///                                                                    a page read (its events are above it)
@@ -19,7 +19,8 @@ import FlatJSON
 ///                                                                    are from before: COMPLETED)
 /// ```
 public enum BackfillJournal {
-    public static let version = 1
+    /// 2: `job_done` carries the job's status. Files of version 1 are read too (their jobs count as COMPLETED).
+    public static let version = 2
 
     public struct Header: Sendable, Equatable {
         public var window: BackfillWindow
@@ -157,7 +158,7 @@ public enum BackfillJournal {
         guard let root = try? JSONDocument(parsing: line).root, let type = root["type"]?.string else { return nil }
         switch type {
         case "backfill":
-            guard root["version"]?.int == version, let since = root["since"]?.string.flatMap(ISO8601.parse),
+            guard let written = root["version"]?.int, (1...version).contains(written), let since = root["since"]?.string.flatMap(ISO8601.parse),
                 let until = root["until"]?.string.flatMap(ISO8601.parse), let window = try? BackfillWindow(since: since, until: until),
                 let topics = root["topics"]?.elements.compactMap(\.string), let sinceOption = root["since_option"]?.string
             else { return nil }

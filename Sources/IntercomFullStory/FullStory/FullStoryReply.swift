@@ -38,9 +38,10 @@ public enum FullStoryReply: Sendable, Equatable {
     /// FullStory's codes are snake_case.
     static let errorCodeRule = IdentifierRule(lowercaseOnly: true, punctuation: "_", maximumLength: 64)
 
-    /// `Retry-After` in seconds (FullStory's documented form); HTTP dates are not worth honouring within 5 s.
+    /// `Retry-After` in seconds (FullStory's documented form), at most a day (so that no arithmetic on it can
+    /// overflow); HTTP dates are not worth honouring within 5 s.
     static func parseRetryAfter(_ text: String) -> Int? {
         guard let seconds = Int(text.trimmingASCIIWhitespace()), seconds >= 0 else { return nil }
-        return seconds
+        return min(seconds, 86_400)
     }
 }

@@ -20,7 +20,7 @@ public final class InvocationRecorder: LambdaHandler {
         let start = time.monotonicNanoseconds()
         let record = function.route(event, context: context)
         metrics?.publish(record.metrics)
-        record.summary.write(to: context.logger, milliseconds: Double((time.monotonicNanoseconds() &- start) / 1000) / 1000)
+        record.summary.write(to: context.logger, milliseconds: time.milliseconds(since: start))
         return try record.response.get()
     }
 }

@@ -76,7 +76,9 @@ public final class Redelivery {
             if let count = record.receiveCount { recordLogger[metadataKey: "receiveCount"] = "\(count)" }
             // Without SentTimestamp (never from SQS itself) the record is as young as can be: the receive count
             // and the redrive policy are then the only limit.
-            let ageSeconds = record.sentTimestampMilliseconds.map { Int(max(0, time.epochMilliseconds() - $0) / 1000) } ?? 0
+            let ageSeconds = record.sentTimestampMilliseconds.map { sent in
+                Int(max(0, time.epochMilliseconds() - min(max(sent, 0), Int64.max / 2)) / 1000)
+            } ?? 0
             let step = RedeliverySchedule.next(ageSeconds: ageSeconds)
 
             /// Reports the record failed; `rescheduling` makes it invisible for its scheduled delay. A record whose
@@ -88,14 +90,11 @@ public final class Redelivery {
                 }
                 summary.failed += 1
                 failedIDs.append(id)
-                if rescheduling, let handle = record.receiptHandle {
-                    let delay: Int
-                    switch step {
-                    case .retry(let seconds): delay = seconds
-                    // Over, with no dead-letter queue to move it to: the redrive policy takes it.
-                    case .exhausted: delay = RedeliverySchedule.maximumDelaySeconds
-                    }
-                    reschedule.append(.init(receiptHandle: handle, visibilityTimeoutSeconds: delay))
+                // Over and not moved (no DEAD_LETTER_QUEUE_URL, or the move failed): no delay of ours, so it comes
+                // back after the queue's visibility timeout and reaches maxReceiveCount, and the redrive policy,
+                // well within the queue's retention (TemplateTests).
+                if rescheduling, case .retry(let seconds) = step, let handle = record.receiptHandle {
+                    reschedule.append(.init(receiptHandle: handle, visibilityTimeoutSeconds: seconds))
                 }
             }
 
