@@ -31,11 +31,11 @@ moto:
 	deploy/fetch-moto.sh >/dev/null
 
 # Release build of bootstrap (static Swift stdlib, stripped, checked for Amazon Linux 2023).
-build:
+build: requirements
 	deploy/build.sh
 
 # The deployable zip, with its size.
-package:
+package: requirements
 	deploy/package.sh
 
 # Cold start, warm latency, memory, package size and handler cost against the C floor, as one table.
@@ -54,8 +54,8 @@ fuzz: requirements
 symbol-order: requirements
 	deploy/symbol-order.py
 
-# Called by `sam build` (BuildMethod: makefile).
-build-IntercomFullStoryFunction:
+# Called by `sam build` (BuildMethod: makefile); installs the system packages it needs first, as `make test` does.
+build-IntercomFullStoryFunction: requirements
 	cp "$$(deploy/build.sh)" "$(ARTIFACTS_DIR)/bootstrap"
 
 # Re-sign the sample events in events/ (after editing events/bodies/).

@@ -3,7 +3,7 @@
 # benchmark): static Swift standard library and libstdc++, linked by lld with the hot functions first, stripped,
 # checked against what Amazon Linux 2023 provides. Prints the path of the result (.build/lambda/<product>).
 # It is position-independent (ASLR for its code, which parses untrusted input); BOOTSTRAP_FIXED_ADDRESS=1 builds a
-# fixed-address executable instead (see "Security" in the README, and `make bench` for what each costs).
+# fixed-address executable instead (see docs/security.md, and `make bench` for what each costs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 product="${1:-bootstrap}"

@@ -14,7 +14,7 @@ struct InvokeCommand: ParsableCommand {
         abstract: "Run the function on an API Gateway event file.",
         discussion: """
             Prints {"response": <API Gateway response>, "fullstory": [{"idempotency_key": …, "body": …}]}.
-            Configured by the same environment variables as the Lambda function (see README). Without
+            Configured by the same environment variables as the Lambda function (see docs/configuration.md). Without
             --dry-run it looks up the contact and sends the event to FullStory for real.
             """
     )

@@ -2,7 +2,7 @@ import FlatJSON
 import IntercomFullStory
 import Testing
 
-/// One test per row of the response table (README, "Responses").
+/// One test per row of the response table (docs/reliability.md, "Responses").
 @Suite struct ResponseTableTests {
     let handler = WebhookHandler(configuration: Fixtures.configuration)
     let closedBody = Fixtures.body("closed.json")

@@ -4,7 +4,7 @@ import FlatJSON
 /// What the webhook path hands to the delivery queue when FullStory cannot take an event, and what redelivery
 /// reads back: the FullStory request as it was tried (body and idempotency key) and where it came from. It holds
 /// nothing secret and no message text beyond what the FullStory body itself carries. The format is versioned;
-/// the README documents it.
+/// docs/reliability.md documents it.
 ///
 /// ```json
 /// {"type":"intercom-fullstory.delivery","version":1,"idempotency_key":"…","request":{…CreateEvent body…},

@@ -1,5 +1,5 @@
 /// A final answer to API Gateway, with a label for the invocation's log line. This is the response table of
-/// the README; every row is built here and nowhere else.
+/// docs/reliability.md; every row is built here and nowhere else.
 public struct WebhookReply: Sendable, Equatable {
     public enum Outcome: String, Sendable {
         case health, methodNotAllowed = "method_not_allowed", payloadTooLarge = "payload_too_large"

@@ -23,7 +23,7 @@ public struct FunctionConfiguration: Sendable {
         if case .acceptUnsigned = webhook.signature { true } else { false }
     }
 
-    /// Reads the configuration table of the README from `environment` (a variable's value by name, such as
+    /// Reads the configuration table of docs/configuration.md from `environment` (a variable's value by name, such as
     /// `ProcessEnvironment.variable`). Throws naming the first wrong variable.
     public init(environment: @escaping (String) -> String?) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)

@@ -184,7 +184,7 @@ public final class Redelivery {
         do {
             let sent = try queue.client.sendMessage(queue: deadLetterQueue, body: body, timeoutMilliseconds: timeout)
             logger.error(
-                "moved to the dead-letter queue (README, \"Reliability\", tells how to send it back)",
+                "moved to the dead-letter queue (docs/reliability.md tells how to send it back)",
                 metadata: ["deadLetterMessageId": "\(sent.messageID)"])
             return true
         } catch {

@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TestSupport
+import Testing
+
+/// The documentation holds together: every relative link resolves (to a file, and to a heading when it names
+/// one), every alarm in template.yaml has its runbook entry, and the README stays a page a newcomer reads.
+@Suite struct DocumentationTests {
+    static var pages: [String] {
+        var pages = ["README.md", "CHANGELOG.md", "events/README.md"]
+        if let directory = opendir(repositoryRoot + "/docs") {
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name.hasSuffix(".md") { pages.append("docs/" + name) }
+            }
+        }
+        return pages.sorted()
+    }
+
+    /// GitHub's anchor for a heading: lowercase, punctuation dropped, spaces as hyphens.
+    static func anchor(_ heading: String) -> String {
+        String(heading.lowercased().unicodeScalars.compactMap { scalar -> Character? in
+            if scalar == " " { return "-" }
+            if scalar == "-" || scalar == "_" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                return Character(scalar)
+            }
+            return nil
+        })
+    }
+
+    static func anchors(in text: String) -> Set<String> {
+        var inCode = false
+        var anchors: Set<String> = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inCode.toggle() }
+            guard !inCode, line.hasPrefix("#") else { continue }
+            anchors.insert(anchor(String(line.drop { $0 == "#" }.drop { $0 == " " })))
+        }
+        return anchors
+    }
+
+    /// The targets of `[text](target)` links outside code blocks and code spans.
+    static func links(in text: String) -> [String] {
+        var links: [String] = []
+        var inCode = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inCode.toggle() }
+            guard !inCode else { continue }
+            var rest = Substring(line)
+            var inSpan = false
+            while let index = rest.firstIndex(where: { $0 == "`" || $0 == "]" }) {
+                if rest[index] == "`" {
+                    inSpan.toggle()
+                    rest = rest[rest.index(after: index)...]
+                    continue
+                }
+                let after = rest[rest.index(after: index)...]
+                if !inSpan, after.hasPrefix("("), let close = after.firstIndex(of: ")") {
+                    links.append(String(after[after.index(after: after.startIndex)..<close]))
+                }
+                rest = after
+            }
+        }
+        return links
+    }
+
+    static func resolve(_ target: String, from page: String) -> String {
+        var parts = page.split(separator: "/").dropLast().map(String.init)
+        for part in target.split(separator: "/") {
+            if part == ".." { _ = parts.popLast() } else if part != "." { parts.append(String(part)) }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    @Test func everyRelativeLinkResolves() {
+        for page in Self.pages {
+            let text = readFile(repositoryRoot + "/" + page)
+            #expect(!text.isEmpty, "\(page) is missing")
+            for link in Self.links(in: text) where !link.hasPrefix("http://") && !link.hasPrefix("https://") && !link.hasPrefix("mailto:") {
+                let pieces = link.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let path = pieces[0].isEmpty ? page : Self.resolve(pieces[0], from: page)
+                #expect(fileExists(repositoryRoot + "/" + path), "\(page) links to \(link), which does not exist")
+                if pieces.count == 2, path.hasSuffix(".md") {
+                    #expect(
+                        Self.anchors(in: readFile(repositoryRoot + "/" + path)).contains(pieces[1]),
+                        "\(page) links to \(link): no such heading")
+                }
+            }
+        }
+    }
+
+    @Test func everyAlarmHasARunbookEntry() throws {
+        let template = TemplateText()
+        let alarms = template.entries(of: "Resources").filter {
+            TemplateText.values(of: "Type", inLines: $0.lines) == ["AWS::CloudWatch::Alarm"]
+        }.map(\.name)
+        #expect(alarms.count >= 8)
+        let runbook = readFile(repositoryRoot + "/docs/operations.md")
+        let headings = Self.anchors(in: runbook)
+        for alarm in alarms {
+            #expect(headings.contains(Self.anchor(alarm)), "docs/operations.md has no runbook entry (### \(alarm))")
+        }
+    }
+
+    @Test func theReadmeIsAPageNotAManual() {
+        let lines = readFile(repositoryRoot + "/README.md").split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count <= 250, "README.md has \(lines.count) lines")
+    }
+}
