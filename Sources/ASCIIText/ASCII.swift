@@ -1,28 +1,38 @@
-/// The ASCII byte rules every layer shares: case-insensitive names (HTTP headers, whether in libcurl's header
+/// The ASCII byte rules every layer shares (inlinable: they run on every header byte, in other modules): case-insensitive names (HTTP headers, whether in libcurl's header
 /// block or in an API Gateway event's JSON) and values safe to put in a header or URL as they are.
 public enum ASCII {
     /// `byte` with capitals made lowercase; every other byte as it is.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
 
     /// `text` with ASCII capitals made lowercase: no Unicode machinery, and no copy when it has none.
+    @inlinable
     public static func lowercased(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
         return String(decoding: text.utf8.map(lowercased), as: UTF8.self)
     }
 
     /// Whether `bytes` equal `name` when ASCII case does not count.
-    @inline(__always)
-    public static func equalIgnoringCase(_ bytes: some Collection<UInt8>, _ name: some Collection<UInt8>) -> Bool {
-        bytes.count == name.count && zip(bytes, name).allSatisfy { lowercased($0) == lowercased($1) }
+    @inlinable @inline(__always)
+    public static func equalIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == name.count else { return false }
+        for index in 0..<bytes.count where lowercased(bytes[index]) != lowercased(name[index]) { return false }
+        return true
+    }
+
+    /// The same for arrays (tests, configuration).
+    @inlinable
+    public static func equalIgnoringCase(_ bytes: [UInt8], _ name: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { left in name.withUnsafeBufferPointer { right in equalIgnoringCase(left, right) } }
     }
 
     /// Printable and not a space (0x21…0x7E).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func isHeaderSafe(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
 }
 
 extension String {
     /// Printable ASCII without spaces: safe to put in a header or URL as is.
+    @inlinable
     public var isHeaderSafe: Bool { utf8.allSatisfy(ASCII.isHeaderSafe) }
 }

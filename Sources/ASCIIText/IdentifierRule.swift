@@ -12,15 +12,17 @@ public struct IdentifierRule: Sendable {
         self.maximumLength = maximumLength
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func allows(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (!lowercaseOnly && byte >= 0x41 && byte <= 0x5A)
             || punctuation.contains(byte)
     }
 
+    @inlinable
     public func accepts(_ bytes: some Collection<UInt8>) -> Bool {
         !bytes.isEmpty && bytes.count <= maximumLength && bytes.allSatisfy(allows)
     }
 
+    @inlinable
     public func accepts(_ text: String) -> Bool { accepts(text.utf8) }
 }

@@ -17,6 +17,7 @@ public enum RetryLoop {
     ///   - remainingMilliseconds: the time left for waiting and trying (`nil`: no time budget).
     ///   - minimumAttemptMilliseconds: an attempt with less time than this is not worth starting.
     ///   - willWait: told of each wait before it starts (for logs and progress notes).
+    @inlinable
     public static func run<Outcome, Failure: Error>(
         _ policy: RetryPolicy, time: TimeSource = .system, remainingMilliseconds: () -> Int? = { nil },
         minimumAttemptMilliseconds: Int = 0, willWait: (_ after: Outcome, _ milliseconds: Int) -> Void = { _, _ in },

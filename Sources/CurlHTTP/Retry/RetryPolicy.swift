@@ -51,6 +51,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The wait before attempt `attempt` (2, 3, …).
+    @inlinable
     public func delay(
         beforeAttempt attempt: Int, retryAfterMilliseconds: Int? = nil, using generator: inout some RandomNumberGenerator
     ) -> Int {
@@ -68,6 +69,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// After attempt `attempt` failed in a way worth retrying: wait and try again, or stop (failures are not
     /// retried, no attempt is left, or the wait and a useful attempt of `minimumAttemptMilliseconds` do not fit
     /// in `remainingMilliseconds`).
+    @inlinable
     public func next(
         after attempt: Int, retryAfterMilliseconds: Int? = nil, remainingMilliseconds: Int? = nil,
         minimumAttemptMilliseconds: Int = 0, using generator: inout some RandomNumberGenerator
