@@ -7,6 +7,7 @@ its paths against loopback stand-ins (FullStory answering in 20 ms), and prints 
 min-max spread across runs) against the targets.
 """
 import json
+import shutil
 import os
 import random
 import re
@@ -66,6 +67,27 @@ def cold_start(binary):
     """Microseconds from spawn to the first GET /next (one warm ping follows, unmeasured)."""
     return json.loads(run([f"{BENCH}/runtime-api-bench", binary, PING, PING, "1"], stdout=subprocess.PIPE).stdout)[
         "cold_start_us"]
+
+
+def instructions_per_invocation(binary, event):
+    """Instructions one warm invocation of `event` costs under callgrind: repeatable where times are not, so a
+    change that makes hot code slower (an unspecialized generic across modules, say) shows at once. `None`
+    without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    totals = []
+    with tempfile.TemporaryDirectory() as work:
+        for count in (100, 600):
+            output = os.path.join(work, "callgrind.%d" % count)
+            wrapper = os.path.join(work, "under-callgrind")
+            with open(wrapper, "w") as script:
+                script.write("#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file=%s %s\n" % (output, binary))
+            os.chmod(wrapper, 0o755)
+            subprocess.run([f"{BENCH}/runtime-api-bench", "--soak", wrapper, str(count), "10", os.path.join(work, "record"),
+                            os.path.join(work, "log"), event + ":200"], check=True, stdout=subprocess.DEVNULL)
+            with open(output) as lines:
+                totals.append(next(int(line.split()[1]) for line in lines if line.startswith("summary:")))
+    return (totals[1] - totals[0]) / 500
 
 
 def package_sizes():
@@ -186,6 +208,7 @@ def main():
         cold_starts.setdefault(name, []).extend(row["cold_start_us"] for row in rows)
     zip_bytes, binary_bytes = package_sizes()
     backfill = backfill_throughput()
+    instructions = [instructions_per_invocation(bootstrap, event) for event in (PING, CLOSED)]
     handler_time = summary([h["wall_us"] for h in handlers])
     handler_mallocs = statistics.median(h["mallocs"] for h in handlers)
 
@@ -248,6 +271,9 @@ def main():
          "≥ 200 events/s", backfill["create-event"][0] >= 200),
         ("backfill, batch import path (one job, polled every 0.1 s)",
          "%.0f events/s (%d events in %.1f s)" % backfill["batch"], "", "(diagnostic)", None),
+        ("warm instructions per invocation, callgrind (ping / closed)",
+         "n/a (no valgrind)" if None in instructions else "%.0fK / %.0fK" % (instructions[0] / 1000, instructions[1] / 1000),
+         "", "(diagnostic)", None),
         ("Swift loop, do-nothing handler: cold / warm ping p50",
          "%s / %s" % (ms(summary(cold_starts["swift-echo"])[0]), us(metric("swift-echo", "p50_us", 0)[0])),
          "", "(diagnostic)", None),

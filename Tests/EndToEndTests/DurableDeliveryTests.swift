@@ -337,18 +337,23 @@ import Testing
     }
 
     /// Without DEAD_LETTER_QUEUE_URL the redrive policy alone moves messages: an exhausted one is reported.
-    @Test func withoutADeadLetterURLAnExhaustedMessageIsLeftToTheRedrivePolicy() throws {
-        let durable = try Self.rig("exhausted-no-url")
+    /// One queued message, redelivered 31 hours after its hand-off with FullStory still down: the schedule is over.
+    /// Checks that it is reported, and comes back at once (received with visibility 0, no delay of ours): every
+    /// visibility timeout, it reaches maxReceiveCount within the queue's retention.
+    static func redeliverExhausted(_ durable: DurableRig) throws {
         try Self.queueWebhooks(durable, count: 1)
         durable.fullStory.set(.down)
         let messages = try durable.receiveAll()
         let old = SQSEventBuilder.epochMilliseconds() - 31 * 3600 * 1000
         let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages, sentAt: old))
         #expect(SQSEventBuilder.failures(response) == messages.map(\.messageID))
-        #expect(try durable.sqs.count(durable.queues.deadLetter) == (0, 0))
-        // No delay of ours (received with visibility 0, it is visible again at once): it comes back every
-        // visibility timeout and reaches maxReceiveCount within the queue's retention.
         #expect(try durable.receiveAll().map(\.messageID) == messages.map(\.messageID))
+    }
+
+    @Test func withoutADeadLetterURLAnExhaustedMessageIsLeftToTheRedrivePolicy() throws {
+        let durable = try Self.rig("exhausted-no-url")
+        try Self.redeliverExhausted(durable)
+        #expect(try durable.sqs.count(durable.queues.deadLetter) == (0, 0))
         _ = durable.rig.shutdown()
     }
 
@@ -358,13 +363,7 @@ import Testing
         let sqs = try LocalSQS.start()
         let missing = sqs.endpoint + "/123456789012/no-such-dead-letter-queue"
         let durable = try Self.rig("move-refused", environment: ["DEAD_LETTER_QUEUE_URL": missing])
-        try Self.queueWebhooks(durable, count: 1)
-        durable.fullStory.set(.down)
-        let messages = try durable.receiveAll()
-        let old = SQSEventBuilder.epochMilliseconds() - 31 * 3600 * 1000
-        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages, sentAt: old))
-        #expect(SQSEventBuilder.failures(response) == messages.map(\.messageID))
-        #expect(try durable.receiveAll().map(\.messageID) == messages.map(\.messageID))
+        try Self.redeliverExhausted(durable)
         let output = durable.rig.shutdown()
         #expect(output.contains("cannot move the record to the dead-letter queue; it comes back"))
         #expect(output.contains("QueueDoesNotExist"))

@@ -1,4 +1,5 @@
 import ASCIIText
+
 /// A FullStory session id as the server API wants it: `<DeviceID>:<SessionID>` (digits, or the UUID "client
 /// id" form). Read from what the browser stored in Intercom: the raw id or a session replay URL.
 public struct FullStorySessionID: Sendable, Equatable, CustomStringConvertible {

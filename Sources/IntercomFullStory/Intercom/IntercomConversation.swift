@@ -58,8 +58,9 @@ public struct IntercomConversation: Sendable {
     public var statistics: [(name: String, value: Int)]
     /// Conversation custom attributes (2.x), kept for the session lookup.
     public var customAttributes: JSONValue?
-    /// Fin, Intercom's AI agent: whether it took part, how its part ended (`ai_agent.resolution_state`:
-    /// `assumed_resolution`, `confirmed_resolution`, `routed_to_team`, `abandoned`…) and its own rating.
+    /// Fin, Intercom's AI agent: whether it took part, how its part ended (`ai_agent.resolution_state`, as the
+    /// app's API version writes it: `routed_to_team` and `abandoned` became `escalated` and `negative_feedback` in
+    /// 2.15, which added `procedure_handoff`) and its own rating.
     /// The last close (`statistics.last_close_at`, `last_closed_by_id`): what a search result tells of closes.
     public var lastCloseAt: Int?
     public var lastClosedByID: String?
