@@ -46,7 +46,7 @@ bench: requirements
 soak: requirements
 	Benchmarks/soak.py
 
-# Both libFuzzer targets for FUZZ_SECONDS each (default 60): make fuzz FUZZ_SECONDS=600
+# The three libFuzzer targets for FUZZ_SECONDS each (default 60): make fuzz FUZZ_SECONDS=600
 fuzz: requirements
 	SECONDS_PER_TARGET=$(or $(FUZZ_SECONDS),60) deploy/fuzz.sh
 
