@@ -163,7 +163,8 @@ let package = Package(
         // Runs the built `intercom-fullstory backfill` against stand-ins for Intercom's search and FullStory.
         .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory"]),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "ProductVersion"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "ProductVersion", "SystemClock"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -298,17 +298,18 @@ public final class BackfillRun {
                 var importedKeys: Set<String> = []
                 let completed = finished.status == "COMPLETED" && finished.errors == 0
                 if !completed {
+                    var index = JobEventIndex(jobEvents)
                     for error in try importer.errors(of: job.id) {
                         progress.note("FullStory did not import an event: \(error.code ?? "no code") \(error.message ?? "")")
-                        if let key = Self.key(in: jobEvents, name: error.name, timestamp: error.timestamp,
-                                              conversationID: error.conversationID, excluding: refusedKeys) {
+                        if let key = index.take(name: error.name, timestamp: error.timestamp, conversationID: error.conversationID) {
                             refusedKeys.insert(key)
                             journal?.append(.refused(key: key, status: 400, code: error.code))
                         }
                     }
                     for imported in try importer.imports(of: job.id) {
-                        if let key = Self.key(in: jobEvents, name: imported.name, timestamp: imported.timestamp,
-                                              conversationID: imported.conversationID, excluding: importedKeys.union(refusedKeys)) {
+                        if let key = index.take(
+                            name: imported.name, timestamp: imported.timestamp, conversationID: imported.conversationID)
+                        {
                             importedKeys.insert(key)
                             journal?.append(.sent(key: key))
                         }
@@ -340,19 +341,6 @@ public final class BackfillRun {
             throw Failure(description: error.description)
         }
         progress.finish()
-    }
-
-    /// The key of the job's event that a listing names (by name, timestamp and conversation), not yet matched.
-    static func key(
-        in events: [FullStoryEvent], name: String?, timestamp: String?, conversationID: String?, excluding taken: Set<String>
-    ) -> String? {
-        // Timestamps are compared as instants: a listing may write `…:00Z` as `…:00.000Z`.
-        let instant = timestamp.flatMap(ISO8601.parse)
-        return events.first { event in
-            event.name == name && (event.timestamp == timestamp || (instant != nil && event.timestamp.flatMap(ISO8601.parse) == instant))
-                && event.properties.contains { $0.name == "conversation_id" && $0.value == .string(conversationID ?? "") }
-                && !taken.contains(event.idempotencyKey)
-        }?.idempotencyKey
     }
 
     // MARK: Output

@@ -47,7 +47,7 @@ struct InvokeCommand: ParsableCommand {
             requestID: requestID, deadlineEpochMilliseconds: SystemClock.epochMilliseconds() + 10_000, logger: requestLogger)
         let start = SystemClock.monotonicNanoseconds()
         let (result, summary) = function.invoke(eventBytes, context: context)
-        summary.write(to: requestLogger, milliseconds: SystemClock.milliseconds(since: start))
+        summary.write(to: requestLogger, milliseconds: TimeSource.system.milliseconds(since: start))
         return DryRunReport(response: result.reply.response, events: result.report?.sent ?? [])
     }
 

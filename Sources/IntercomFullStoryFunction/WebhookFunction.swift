@@ -56,7 +56,7 @@ public final class WebhookFunction {
         delivery = WebhookDelivery(
             fullStory: fullStory, intercom: intercom,
             handoff: queue.map { QueueHandoff(queue: $0.url, client: $0.client, canSign: canSign) }, circuit: circuit,
-            queued: queue != nil && canSign, sessionAttribute: configuration.webhook.sessionAttribute, time: time)
+            sessionAttribute: configuration.webhook.sessionAttribute, time: time)
         redelivery = Redelivery(
             fullStory: fullStory, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, circuit: circuit,
             time: time)
@@ -105,7 +105,7 @@ public final class WebhookFunction {
 
     private func redeliveryRecord(_ batch: SQSEvent, context: LambdaContext) -> InvocationRecord {
         do {
-            let (response, summary) = try redelivery.process(batch, context: context, logger: context.logger)
+            let (response, summary) = try redelivery.process(batch, context: context)
             return InvocationRecord(
                 response: .success(response.encoded()), metrics: InvocationMetrics(redelivery: summary), summary: .redelivery(summary))
         } catch {

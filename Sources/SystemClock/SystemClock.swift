@@ -28,9 +28,4 @@ public enum SystemClock {
         var remaining = timespec()
         while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
     }
-
-    /// Milliseconds since `start` (monotonic nanoseconds), with microsecond resolution.
-    public static func milliseconds(since start: UInt64) -> Double {
-        Double((monotonicNanoseconds() &- start) / 1000) / 1000
-    }
 }

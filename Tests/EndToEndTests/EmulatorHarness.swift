@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FlatJSON
+import SystemClock
 import TestSupport
 import Testing
 
@@ -98,11 +99,7 @@ final class EmulatorHarness {
     }
 }
 
-func monotonicMilliseconds() -> Int {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return now.tv_sec * 1000 + now.tv_nsec / 1_000_000
-}
+func monotonicMilliseconds() -> Int { Int(SystemClock.monotonicNanoseconds() / 1_000_000) }
 
 extension JSONValue {
     var statusCode: Int? { self["statusCode"]?.int }

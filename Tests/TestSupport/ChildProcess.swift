@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FileContents
+import SystemClock
 
 /// A child process started with `posix_spawn`, its standard output and error going to one file.
 public final class ChildProcess: Sendable {
@@ -54,7 +55,7 @@ public final class ChildProcess: Sendable {
 
     /// Waits up to `timeoutMilliseconds` for the process to exit; its exit status, or `nil` if still running.
     public func waitForExit(timeoutMilliseconds: Int) -> Int32? {
-        let deadline = monotonicNow() + UInt64(timeoutMilliseconds) * 1_000_000
+        let deadline = SystemClock.monotonicNanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
         while true {
             var status: Int32 = 0
             let result = waitpid(pid, &status, WNOHANG)
@@ -62,7 +63,7 @@ public final class ChildProcess: Sendable {
                 // WIFEXITED / WEXITSTATUS, spelled out (they are macros).
                 return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
             }
-            if result < 0 || monotonicNow() >= deadline { return nil }
+            if result < 0 || SystemClock.monotonicNanoseconds() >= deadline { return nil }
             usleep(10_000)
         }
     }

@@ -1,8 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import AWSSQS
 import FlatJSON
+import SystemClock
 
 /// SQS events as Lambda's event source mapping delivers them (see ../shared/reference/aws-sqs-sigv4-emf.md §4).
 public enum SQSEventBuilder {
@@ -15,7 +13,7 @@ public enum SQSEventBuilder {
             messages.map {
                 (
                     $0.messageID, $0.receiptHandle, $0.body, Int($0.attributes["ApproximateReceiveCount"] ?? "1") ?? 1,
-                    sentAt ?? $0.attributes["SentTimestamp"].flatMap { Int64($0) } ?? epochMilliseconds()
+                    sentAt ?? $0.attributes["SentTimestamp"].flatMap { Int64($0) } ?? SystemClock.epochMilliseconds()
                 )
             })
     }
@@ -52,12 +50,6 @@ public enum SQSEventBuilder {
         writer.endArray()
         writer.endObject()
         return writer.bytes
-    }
-
-    public static func epochMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     /// The message ids a batch response reports failed.

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SystemClock
 
 /// A scriptable HTTP/1.1 server on 127.0.0.1 and a random port, standing in for FullStory, Intercom or the
 /// Lambda Runtime API. It records every request and answers with what `respond` says.
@@ -131,7 +132,7 @@ public final class StandInServer: Sendable {
                 guard let head else { return }
                 let request = Request(
                     method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
-                    body: body, receivedAt: monotonicNow())
+                    body: body, receivedAt: SystemClock.monotonicNanoseconds())
                 // One lock for the index and the record, so that `requests[index]` is this request.
                 let index = counter.withLockedValue { count in
                     if recordsRequests { state.withLockedValue { $0.append(request) } }
@@ -170,10 +171,4 @@ public final class StandInServer: Sendable {
             }
         }
     }
-}
-
-func monotonicNow() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }

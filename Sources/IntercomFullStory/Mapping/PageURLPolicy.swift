@@ -1,3 +1,5 @@
+import ASCIIText
+
 /// What of the page URL where a conversation began (`page_url`) is sent. Query strings and fragments carry
 /// tokens and personal data on many sites (password-reset links, e-mail addresses, order numbers), so by
 /// default only the scheme, host (with its port) and path go out; `FULLSTORY_PAGE_URL_QUERY=keep` sends the
@@ -9,10 +11,13 @@ public enum PageURLPolicy: String, Sendable, CaseIterable {
     case keep
 
     public func apply(to url: String) -> String {
+        // Most page URLs need nothing taken out: no copy for them.
+        guard url.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "@") })
+        else { return url }
         var bytes = Array(url.utf8)
         // The authority starts after `scheme://`; a URL without one is kept up to its query or fragment.
-        var authorityStart = 0
-        if let schemeEnd = Self.index(of: Array("://".utf8), in: bytes) { authorityStart = schemeEnd + 3 }
+        let schemeEnd = bytes.firstIndex { !Self.scheme.allows($0) } ?? bytes.count
+        let authorityStart = bytes[schemeEnd...].starts(with: "://".utf8) ? schemeEnd + 3 : 0
         var authorityEnd = authorityStart
         while authorityEnd < bytes.count, !Self.endsAuthority(bytes[authorityEnd]) { authorityEnd += 1 }
         if let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) {
@@ -24,21 +29,10 @@ public enum PageURLPolicy: String, Sendable, CaseIterable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The bytes of a URL scheme (`https`, `svn+ssh`…).
+    private static let scheme = IdentifierRule(punctuation: "+-.", maximumLength: 32)
+
     private static func endsAuthority(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
-    }
-
-    private static func index(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard bytes.count >= needle.count else { return nil }
-        // Only within what could be a scheme: letters, digits, `+`, `-`, `.` before it.
-        for start in 0...(bytes.count - needle.count) {
-            if bytes[start..<(start + needle.count)].elementsEqual(needle) { return start }
-            let byte = bytes[start]
-            let isSchemeByte =
-                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-            if !isSchemeByte { return nil }
-        }
-        return nil
     }
 }

@@ -59,15 +59,16 @@ public struct TimeBudget: Sendable {
         startNanoseconds: UInt64, allowanceMilliseconds: Int64?, context: LambdaContext,
         reserveMilliseconds: Int64 = TimeBudget.answerReserveMilliseconds, time: TimeSource
     ) {
-        let beforeDeadline = context.remainingMilliseconds(now: time.epochMilliseconds()).map { $0 - reserveMilliseconds }
-        let allowance: Int64 =
-            switch (allowanceMilliseconds, beforeDeadline) {
-            case (let allowance?, let beforeDeadline?): min(allowance, beforeDeadline)
-            case (let allowance?, nil): allowance
-            case (nil, let beforeDeadline?): beforeDeadline
-            case (nil, nil): Self.withoutDeadlineMilliseconds
-            }
-        endNanoseconds = startNanoseconds + UInt64(max(0, allowance)) * 1_000_000
+        // The allowance counts from the start; the deadline from now (a budget made part-way through an
+        // invocation, as the hand-off's is, must not run past it).
+        let now = time.monotonicNanoseconds()
+        let deadlineEnd = context.remainingMilliseconds(now: time.epochMilliseconds()).map {
+            now + UInt64(max(0, $0 - reserveMilliseconds)) * 1_000_000
+        }
+        let allowanceEnd = (allowanceMilliseconds ?? (deadlineEnd == nil ? Self.withoutDeadlineMilliseconds : nil)).map {
+            startNanoseconds + UInt64(max(0, $0)) * 1_000_000
+        }
+        endNanoseconds = min(allowanceEnd ?? UInt64.max, deadlineEnd ?? UInt64.max)
         self.time = time
     }
 

@@ -12,16 +12,13 @@ final class WebhookDelivery {
     private let handoff: QueueHandoff?
     /// Only with a delivery queue: without one, every webhook must try FullStory (a 503 is all it can answer).
     private let circuit: CircuitBreaker?
-    /// FullStory gets the queued webhook's share (2 s) only when the queue can take what it cannot.
-    private let queued: Bool
     private let sessionAttribute: String
     private let time: TimeSource
 
     init(
         fullStory: FullStoryClient, intercom: IntercomContactClient?, handoff: QueueHandoff?, circuit: CircuitBreaker?,
-        queued: Bool, sessionAttribute: String, time: TimeSource
+        sessionAttribute: String, time: TimeSource
     ) {
-        self.queued = queued
         self.fullStory = fullStory
         self.intercom = intercom
         self.handoff = handoff
@@ -32,7 +29,8 @@ final class WebhookDelivery {
 
     func deliver(_ draft: EventDraft, startNanoseconds start: UInt64, context: LambdaContext) -> WebhookResult {
         let logger = context.logger
-        let budget = TimeBudget.webhook(startNanoseconds: start, context: context, queued: queued, time: time)
+        // FullStory gets the queued webhook's share (2 s) only when the queue can take what it cannot.
+        let budget = TimeBudget.webhook(startNanoseconds: start, context: context, queued: handoff?.canSign == true, time: time)
         let attribute = lookUpSessionAttribute(draft, budget: budget, logger: logger)
         let event = draft.event(contactSessionAttribute: attribute)
         let report: FullStoryClient.Report

@@ -5,7 +5,7 @@ import SystemClock
 /// metrics line (before the answer is posted) and its one summary log line, with the request's logger from the
 /// context.
 public final class InvocationRecorder: LambdaHandler {
-    public let function: WebhookFunction
+    private let function: WebhookFunction
     /// One EMF line per invocation; `nil` outside Lambda.
     private let metrics: MetricsPublisher?
     private let time: TimeSource

@@ -49,12 +49,13 @@ public final class Redelivery {
     ) {
         self.fullStory = fullStory
         self.queue = queue
-        self.deadLetterQueue = queue == nil ? nil : deadLetterQueue
+        self.deadLetterQueue = deadLetterQueue
         self.circuit = circuit
         self.time = time
     }
 
-    public func process(_ event: SQSEvent, context: LambdaContext, logger: Logger) throws -> (SQSBatchResponse, Summary) {
+    public func process(_ event: SQSEvent, context: LambdaContext) throws -> (SQSBatchResponse, Summary) {
+        let logger = context.logger
         let start = time.monotonicNanoseconds()
         // Records stop 1.5 s before Lambda's deadline; the closing calls (moves, visibility changes) 300 ms before.
         let batch = TimeBudget.batch(startNanoseconds: start, context: context, time: time)
