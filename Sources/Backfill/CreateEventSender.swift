@@ -66,7 +66,8 @@ final class CreateEventSender {
                 }
             }
             switch reply {
-            case .accepted:
+            case .accepted, .keyUsedWithAnotherBody:
+                // The second: an earlier run sent the event under its key with another body; FullStory has it.
                 onResult(.sent(key: key))
             case .sessionFull where current[index].link != .unlinked:
                 current[index] = current[index].unlinked()

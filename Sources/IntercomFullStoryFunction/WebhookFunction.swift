@@ -30,11 +30,21 @@ public final class WebhookFunction {
         self.time = time
         core = WebhookHandler(configuration: configuration.webhook)
         let options = HTTPClient.Options(caBundlePath: configuration.caBundlePath, userAgent: ProductVersion.userAgent)
+        // One connection per service: List Sessions and Create Event share FullStory's, the lookups and the pin's
+        // write Intercom's.
+        let fullStoryHTTP = try HTTPClient(options: options)
         let fullStory = FullStoryClient(
-            baseURL: configuration.fullStoryAPIURL, apiKey: configuration.fullStoryAPIKey, http: try HTTPClient(options: options),
-            time: time)
-        let intercom = try configuration.intercomAccessToken.map { token throws(HTTPClientError) in
-            IntercomContactClient(baseURL: configuration.intercomAPIURL, accessToken: token, http: try HTTPClient(options: options))
+            baseURL: configuration.fullStoryAPIURL, apiKey: configuration.fullStoryAPIKey, http: fullStoryHTTP, time: time)
+        let intercomAPI = try configuration.intercomAccessToken.map { token throws(HTTPClientError) in
+            IntercomAPI(baseURL: configuration.intercomAPIURL, accessToken: token, http: try HTTPClient(options: options))
+        }
+        let intercom = intercomAPI.map(IntercomContactClient.init(api:))
+        var pinner: SessionPinner?
+        if configuration.pinsSessions, let intercomAPI {
+            pinner = SessionPinner(
+                attribute: configuration.webhook.sessionAttribute, conversations: IntercomConversationClient(api: intercomAPI),
+                sessions: FullStorySessionsClient(baseURL: configuration.fullStoryAPIURL, apiKey: configuration.fullStoryAPIKey, http: fullStoryHTTP),
+                orgID: configuration.fullStoryOrgID, fullStoryAPIURL: configuration.fullStoryAPIURL)
         }
         var queue: (url: SQSQueueURL, client: SQSClient)?
         var circuit: CircuitBreaker?
@@ -54,11 +64,11 @@ public final class WebhookFunction {
             )
         }
         delivery = WebhookDelivery(
-            fullStory: fullStory, intercom: intercom,
+            fullStory: fullStory, intercom: intercom, pinner: pinner,
             handoff: queue.map { QueueHandoff(queue: $0.url, client: $0.client, canSign: canSign) }, circuit: circuit,
             sessionAttribute: configuration.webhook.sessionAttribute, time: time)
         redelivery = Redelivery(
-            fullStory: fullStory, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, circuit: circuit,
+            fullStory: fullStory, pinner: pinner, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, circuit: circuit,
             time: time)
         if configuration.acceptsUnsignedRequests {
             logger.warning(

@@ -81,8 +81,8 @@ import Testing
             if case .failure(let error) = DeliveryMessage.decode(text) { error } else { nil }
         }
         #expect(problem("Test message.") == .notJSON)
-        #expect(problem(#"{"Message":"from SNS"}"#) == .notADeliveryMessage)
-        #expect(problem("[1,2]") == .notADeliveryMessage)
+        #expect(problem(#"{"Message":"from SNS"}"#) == .notOurs)
+        #expect(problem("[1,2]") == .notOurs)
         #expect(problem(valid.replacingFirst(#""version":1"#, with: #""version":2"#)) == .unsupportedVersion(2))
         #expect(problem(valid.replacingFirst(#""version":1"#, with: #""version":0"#)) == .invalid("version 0"))
         #expect(problem(valid.replacingFirst(#""reason":"fullstory_unavailable""#, with: #""reason":"bored""#)) == .invalid("reason"))

@@ -6,6 +6,10 @@ public enum FullStoryReply: Sendable, Equatable {
     case accepted
     /// 400 `session_page_limit_exceeded`: send the event again without the session.
     case sessionFull
+    /// The key was used before with another body (a retry that resolved another session): FullStory recorded the
+    /// event then, so it counts as delivered. FullStory does not document this answer's status or code; any 400,
+    /// 409 or 422 whose code or message speaks of the idempotency key is taken for it.
+    case keyUsedWithAnotherBody
     /// The event itself was refused (400 and other 4xx): retrying cannot help.
     case rejected(status: Int, code: String?)
     /// Our credentials or configuration were refused (401, 403, 404): needs an operator.
@@ -23,8 +27,25 @@ public enum FullStoryReply: Sendable, Equatable {
             return .refused(status: status, code: errorCode(body))
         default:
             let code = errorCode(body)
-            return status == 400 && code == "session_page_limit_exceeded" ? .sessionFull : .rejected(status: status, code: code)
+            if status == 400 && code == "session_page_limit_exceeded" { return .sessionFull }
+            if [400, 409, 422].contains(status), mentionsIdempotencyKey(body) { return .keyUsedWithAnotherBody }
+            return .rejected(status: status, code: code)
         }
+    }
+
+    /// Whether the error's code or message names the idempotency key (read, never logged: the message may echo
+    /// request data).
+    static func mentionsIdempotencyKey(_ body: [UInt8]) -> Bool {
+        guard let document = try? JSONDocument(parsing: body) else { return false }
+        let marker = Array("idempoten".utf8)
+        for field in ["code", "message"] {
+            guard let text = document.root[field]?.stringBytes, text.count >= marker.count else { continue }
+            let lowered = text.map(ASCII.lowercased)
+            for start in 0...(lowered.count - marker.count) where lowered[start..<start + marker.count].elementsEqual(marker) {
+                return true
+            }
+        }
+        return false
     }
 
     /// FullStory's error body is `{"message": "...", "code": "snake_case"}`; only the code is kept (the

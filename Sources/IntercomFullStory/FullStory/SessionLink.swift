@@ -15,6 +15,8 @@ public enum SessionLink: Sendable, Equatable {
         case conversationAttribute = "conversation_attribute"
         case ticketAttribute = "ticket_attribute"
         case contactAttribute = "contact_attribute"
+        /// FullStory's List Sessions, when pinning a new conversation.
+        case listSessions = "list_sessions"
     }
 
     /// A short label for logs and the local table.

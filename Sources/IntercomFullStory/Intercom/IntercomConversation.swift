@@ -44,6 +44,8 @@ public struct IntercomConversation: Sendable {
     public var contact: Contact?
     /// Where the conversation began (`source.url`, 1.x `conversation_message.url`).
     public var pageURL: String?
+    /// How the conversation began (2.x `source.type`: `conversation` for the Messenger, `email`, …); `nil` in 1.x.
+    public var sourceType: String?
     /// The inbox link when the payload carries one (1.x `links.conversation_web`).
     public var webURL: String?
     public var assignee: Teammate?
@@ -83,6 +85,7 @@ public struct IntercomConversation: Sendable {
         contact = Self.contact(item)
         pageURL = item["source", "url"]?.nonEmptyString ?? item["conversation_message", "url"]?.nonEmptyString
         webURL = item["links", "conversation_web"]?.nonEmptyString
+        sourceType = item["source", "type"]?.nonEmptyString
         assignee = Self.assignee(item)
         tags = Self.tags(item)
         priority = item["priority"]?.nonEmptyString

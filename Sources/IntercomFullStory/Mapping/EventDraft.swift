@@ -19,11 +19,28 @@ public struct EventDraft: Sendable {
     public var itemSessionAttribute: String?
     /// Where `itemSessionAttribute` comes from, for the link's label.
     public var itemSessionSource: SessionLink.Source
+    /// Set for a customer's new conversation that pinning may write on (`PinTarget`).
+    public var pinTarget: PinTarget? = nil
 
     /// Whether a contact lookup could still improve the link: the item does not carry a usable session and
     /// the contact is known.
     public var wantsContactLookup: Bool {
         contactID != nil && itemSessionAttribute.flatMap(FullStorySessionID.init(parsing:)) == nil
+    }
+
+    /// The session already pinned on the conversation (its own attribute), if any.
+    public var existingPin: SessionPin? {
+        guard itemSessionSource == .conversationAttribute, let text = itemSessionAttribute,
+            let session = FullStorySessionID(parsing: text)
+        else { return nil }
+        return SessionPin(session: session, source: .conversationAttribute, attributeValue: text)
+    }
+
+    /// The final event on a pinned session.
+    public func event(pin: SessionPin) -> FullStoryEvent {
+        FullStoryEvent(
+            name: eventName, timestamp: timestamp, properties: properties, link: .session(pin.session, source: pin.source),
+            idempotencyKey: idempotencyKey)
     }
 
     /// The final event, given the contact's session attribute (from the lookup; `nil` when none was done or

@@ -18,11 +18,18 @@ public struct EventMapper: Sendable {
     {
         let momentPart = momentPart(route.moment, conversation)
         let moment = momentTime(route.moment, conversation, momentPart) ?? notification.createdAt
-        return draft(
+        var draft = draft(
             route: route, eventName: route.eventName, notification: notification, itemID: conversation.id, moment: moment,
             properties: properties(route, notification, conversation, momentPart), contact: conversation.contact,
             itemSessionAttribute: conversation.customAttributes?[sessionAttribute]?.nonEmptyString,
             itemSessionSource: .conversationAttribute)
+        // Only 2.x payloads (they have `source.type`) show whether the conversation is already pinned.
+        if route.topic == PinTarget.topic, let sourceType = conversation.sourceType {
+            draft.pinTarget = PinTarget(
+                conversationID: conversation.id, conversationCreatedAt: conversation.createdAt,
+                startedInMessenger: sourceType == "conversation", isRetry: (notification.deliveryAttempts ?? 1) > 1)
+        }
+        return draft
     }
 
     /// The draft around an item's properties: the key, the timestamp, the session inputs.

@@ -31,25 +31,24 @@ public struct DeliveryMessage: Sendable, Equatable {
             self.notificationID = notificationID
             self.appID = appID
         }
-    }
 
-    public enum DecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-        case notJSON
-        /// Valid JSON, but not a message of this project.
-        case notADeliveryMessage
-        /// Written by a newer version of the function (a rollback, or two versions on one queue).
-        case unsupportedVersion(Int)
-        case invalid(String)
+        /// `nil` without a topic.
+        init?(_ value: JSONValue?) {
+            guard let value, let topic = value["topic"]?.string, !topic.isEmpty else { return nil }
+            self.init(topic: topic, notificationID: value["notification_id"]?.string, appID: value["app_id"]?.string)
+        }
 
-        public var description: String {
-            switch self {
-            case .notJSON: "not JSON"
-            case .notADeliveryMessage: "not an intercom-fullstory delivery message"
-            case .unsupportedVersion(let version): "message version \(version) is newer than this function understands"
-            case .invalid(let what): "invalid delivery message: \(what)"
-            }
+        func write(to writer: inout JSONWriter) {
+            writer.key("origin")
+            writer.beginObject()
+            writer.member("topic", topic)
+            if let notificationID { writer.member("notification_id", notificationID) }
+            if let appID { writer.member("app_id", appID) }
+            writer.endObject()
         }
     }
+
+    public typealias DecodingError = QueuedMessage.DecodingError
 
     public var event: FullStoryEvent
     public var origin: Origin
@@ -73,12 +72,7 @@ public struct DeliveryMessage: Sendable, Equatable {
         writer.member("idempotency_key", event.idempotencyKey)
         writer.key("request")
         writer.raw(body)
-        writer.key("origin")
-        writer.beginObject()
-        writer.member("topic", origin.topic)
-        if let id = origin.notificationID { writer.member("notification_id", id) }
-        if let appID = origin.appID { writer.member("app_id", appID) }
-        writer.endObject()
+        origin.write(to: &writer)
         if case .session(_, let source) = event.link { writer.member("session_source", source.rawValue) }
         writer.member("reason", reason.rawValue)
         writer.member("queued_at", ISO8601.format(unixSeconds: queuedAt))
@@ -86,12 +80,17 @@ public struct DeliveryMessage: Sendable, Equatable {
         return writer.string
     }
 
+    /// Reads a queue message that must be a delivery message (a pin message is `notOurs` here).
     public static func decode(_ text: String) -> Result<DeliveryMessage, DecodingError> {
-        guard let document = try? JSONDocument(parsing: text) else { return .failure(.notJSON) }
-        let root = document.root
-        guard root.kind == .object, root["type"]?.isString("intercom-fullstory.delivery") == true else {
-            return .failure(.notADeliveryMessage)
+        switch QueuedMessage.decode(text) {
+        case .success(.delivery(let message)): .success(message)
+        case .success(.pin): .failure(.notOurs)
+        case .failure(let error): .failure(error)
         }
+    }
+
+    /// Reads a message whose `type` is this one's (`QueuedMessage` tells the types apart).
+    static func decode(_ root: JSONValue) -> Result<DeliveryMessage, DecodingError> {
         guard let version = root["version"]?.int else { return .failure(.invalid("no version")) }
         guard version <= Self.version else { return .failure(.unsupportedVersion(version)) }
         guard version >= 1 else { return .failure(.invalid("version \(version)")) }
@@ -105,11 +104,9 @@ public struct DeliveryMessage: Sendable, Equatable {
         guard let request = root["request"],
             let event = FullStoryEvent(decodingBody: request, idempotencyKey: key, sessionSource: source)
         else { return .failure(.invalid("request is not a Create Event body this function writes")) }
-        guard let topic = root["origin", "topic"]?.string, !topic.isEmpty else { return .failure(.invalid("origin.topic")) }
+        guard let origin = Origin(root["origin"]) else { return .failure(.invalid("origin.topic")) }
         guard let reason = root["reason"]?.string.flatMap(Reason.init(rawValue:)) else { return .failure(.invalid("reason")) }
         guard let queuedAt = root["queued_at"]?.string.flatMap(ISO8601.parse) else { return .failure(.invalid("queued_at")) }
-        let origin = Origin(
-            topic: topic, notificationID: root["origin", "notification_id"]?.string, appID: root["origin", "app_id"]?.string)
         return .success(DeliveryMessage(event: event, origin: origin, reason: reason, queuedAt: queuedAt))
     }
 }

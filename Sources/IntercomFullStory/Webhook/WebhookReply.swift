@@ -7,6 +7,7 @@ public struct WebhookReply: Sendable, Equatable {
         case delivered, queued, rejectedByFullStory = "rejected_by_fullstory"
         case fullStoryRefusedCredentials = "fullstory_refused_credentials"
         case fullStoryUnavailable = "fullstory_unavailable"
+        case pinNotWritten = "pin_not_written"
     }
 
     public var outcome: Outcome
@@ -88,5 +89,13 @@ public struct WebhookReply: Sendable, Equatable {
         WebhookReply(
             outcome: .fullStoryUnavailable, reason: reason,
             response: .json(503, [("error", "FullStory unavailable, retry later")], headers: [("Retry-After", "60")]))
+    }
+
+    /// The event went its way, but the session pin could not be written nor queued: 503 so that Intercom retries
+    /// (the event's key makes the resend safe).
+    public static func pinNotWritten(_ reason: String) -> WebhookReply {
+        WebhookReply(
+            outcome: .pinNotWritten, reason: reason,
+            response: .json(503, [("error", "the session pin could not be written, retry later")], headers: [("Retry-After", "60")]))
     }
 }

@@ -18,6 +18,11 @@ public struct FunctionConfiguration: Sendable {
     public var caBundlePath: String?
     /// Durable delivery (`DELIVERY_QUEUE_URL`); `nil` keeps the webhook answering 503 when FullStory fails.
     public var deliveryQueue: DeliveryQueueSettings?
+    /// `INTERCOM_PIN_SESSIONS=true`: new conversations get their FullStory session written on them (needs
+    /// `INTERCOM_ACCESS_TOKEN`).
+    public var pinsSessions: Bool
+    /// `FULLSTORY_ORG_ID`: pins are written as replay links built with it when no link came with the session.
+    public var fullStoryOrgID: String?
     /// `INTERCOM_ALLOW_UNSIGNED=true`: signatures are not checked (local testing only).
     public var acceptsUnsignedRequests: Bool {
         if case .acceptUnsigned = webhook.signature { true } else { false }
@@ -31,6 +36,16 @@ public struct FunctionConfiguration: Sendable {
         fullStoryAPIURL = try reader.baseURL("FULLSTORY_API_URL", default: Self.defaultFullStoryAPIURL)
         intercomAPIURL = try reader.baseURL("INTERCOM_API_URL", default: Self.defaultIntercomAPIURL)
         intercomAccessToken = try reader.headerSafe("INTERCOM_ACCESS_TOKEN")
+        pinsSessions = try reader.flag("INTERCOM_PIN_SESSIONS")
+        if pinsSessions, intercomAccessToken == nil {
+            throw ConfigurationError(
+                variable: "INTERCOM_PIN_SESSIONS",
+                problem: "needs INTERCOM_ACCESS_TOKEN (a token whose app may read contacts and write conversations)")
+        }
+        fullStoryOrgID = reader.value("FULLSTORY_ORG_ID")
+        if let orgID = fullStoryOrgID, !SessionReplayURL.orgIDRule.accepts(orgID) {
+            throw ConfigurationError(variable: "FULLSTORY_ORG_ID", problem: "must be the org id of FullStory's URLs (letters, digits, - and _)")
+        }
 
         // A configured secret is always used; unsigned requests pass only when there is none and they are
         // explicitly allowed.

@@ -21,8 +21,12 @@ public final class QueueHandoff {
 
     /// SendMessage; the message id, or why SQS did not take it.
     public func handOff(_ message: DeliveryMessage, budget: TimeBudget) -> Result<String, SQSError> {
+        handOff(message.encoded(), budget: budget)
+    }
+
+    /// SendMessage of an encoded queue message (`DeliveryMessage`, `PinMessage`).
+    public func handOff(_ body: String, budget: TimeBudget) -> Result<String, SQSError> {
         guard canSign else { return .failure(.signingUnavailable) }
-        let body = message.encoded()
         guard body.utf8.count <= Self.maximumMessageBytes else {
             return .failure(.messageTooLarge(bytes: body.utf8.count, limit: Self.maximumMessageBytes))
         }

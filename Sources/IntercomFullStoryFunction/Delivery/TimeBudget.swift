@@ -9,7 +9,10 @@ import SystemClock
 /// - Intercom waits 5 s for an answer. Without a delivery queue a webhook's work ends by 4 s, leaving a second for
 ///   API Gateway and a cold start. With one, FullStory gets 2 s and the hand-off to SQS ends by 2.9 s: the answer
 ///   comes within 3 s even when FullStory hangs.
-/// - The contact lookup takes at most 1.5 s and never more than half of what is left: FullStory keeps the rest.
+/// - The lookups that choose the session (the contact, List Sessions, a retry's read of the conversation's pin)
+///   share at most 1.5 s and never more than half of what is left: FullStory keeps the rest.
+/// - A pin is written after the event, with what is left: with a delivery queue it ends by 2 s, so that a failed
+///   write is still queued by 2.9 s; without one, within the webhook's 4 s.
 /// - Nothing runs into Lambda's deadline: a webhook keeps 300 ms to post its answer, a redelivery batch 1.5 s for
 ///   its visibility changes and answer.
 /// - A redelivery record takes at most 4 s with FullStory and 1 s to move to the dead-letter queue.
@@ -25,8 +28,12 @@ public struct TimeBudget: Sendable {
     public static let handoffDeadlineMilliseconds: Int64 = 2900
     /// Longest SendMessage of a hand-off (SQS normally answers in tens of milliseconds).
     public static let handoffCallMilliseconds = 900
-    /// Longest contact lookup.
+    /// The lookups' share (and the longest of them).
     public static let contactLookupMilliseconds = 1500
+    /// Longest write of a pin (`PUT /conversations/{id}`) by a webhook.
+    public static let pinCallMilliseconds = 1000
+    /// Longest write of a queued pin by redelivery.
+    public static let redeliveredPinCallMilliseconds = 3000
     /// Longest FullStory attempt, so that a hanging FullStory leaves time for another.
     public static let fullStoryAttemptMilliseconds = 2000
     public static let minimumFullStoryAttemptMilliseconds = 150
@@ -79,6 +86,14 @@ public struct TimeBudget: Sendable {
             context: context, time: time)
     }
 
+    /// The pin's write: by 2 s with a queue (its hand-off still fits before 2.9 s), else within the webhook's 4 s.
+    public static func pinWrite(startNanoseconds: UInt64, context: LambdaContext, queued: Bool, time: TimeSource) -> TimeBudget {
+        TimeBudget(
+            startNanoseconds: startNanoseconds,
+            allowanceMilliseconds: queued ? handoffDeadlineMilliseconds - Int64(handoffCallMilliseconds) : webhookMilliseconds,
+            context: context, time: time)
+    }
+
     /// The hand-off's: until 2.9 s after the webhook's start.
     public static func handoff(startNanoseconds: UInt64, context: LambdaContext, time: TimeSource) -> TimeBudget {
         TimeBudget(startNanoseconds: startNanoseconds, allowanceMilliseconds: handoffDeadlineMilliseconds, context: context, time: time)
@@ -100,6 +115,12 @@ public struct TimeBudget: Sendable {
     public func record() -> TimeBudget {
         let end = min(endNanoseconds, time.monotonicNanoseconds() + UInt64(Self.recordFullStoryMilliseconds) * 1_000_000)
         return TimeBudget(endNanoseconds: end, time: time)
+    }
+
+    /// The lookups' share of this budget, from now: at most 1.5 s and half of what is left.
+    public func lookupShare() -> TimeBudget {
+        let share = min(Self.contactLookupMilliseconds, remainingMilliseconds() / 2)
+        return TimeBudget(endNanoseconds: min(endNanoseconds, time.monotonicNanoseconds() + UInt64(share) * 1_000_000), time: time)
     }
 
     init(endNanoseconds: UInt64, time: TimeSource) {

@@ -3,12 +3,14 @@ import LambdaRuntime
 import Logging
 import SystemClock
 
-/// Delivers a forwarded webhook's event: the contact lookup for the session, FullStory within the webhook's time
-/// budget (unless the circuit says FullStory keeps failing), and the hand-off to the delivery queue of what
-/// FullStory could not take.
+/// Delivers a forwarded webhook's event: the lookups that choose its session (the contact; with pinning, List
+/// Sessions), FullStory within the webhook's time budget (unless the circuit says FullStory keeps failing), the
+/// hand-off to the delivery queue of what FullStory could not take, and last, with what time is left, the pin's
+/// write on the conversation.
 final class WebhookDelivery {
     private let fullStory: FullStoryClient
     private let intercom: IntercomContactClient?
+    private let pinner: SessionPinner?
     private let handoff: QueueHandoff?
     /// Only with a delivery queue: without one, every webhook must try FullStory (a 503 is all it can answer).
     private let circuit: CircuitBreaker?
@@ -16,23 +18,56 @@ final class WebhookDelivery {
     private let time: TimeSource
 
     init(
-        fullStory: FullStoryClient, intercom: IntercomContactClient?, handoff: QueueHandoff?, circuit: CircuitBreaker?,
-        sessionAttribute: String, time: TimeSource
+        fullStory: FullStoryClient, intercom: IntercomContactClient?, pinner: SessionPinner?, handoff: QueueHandoff?,
+        circuit: CircuitBreaker?, sessionAttribute: String, time: TimeSource
     ) {
         self.fullStory = fullStory
         self.intercom = intercom
+        self.pinner = pinner
         self.handoff = handoff
         self.circuit = circuit
         self.sessionAttribute = sessionAttribute
         self.time = time
     }
 
+    /// The queue takes what FullStory and Intercom cannot take now (and only then do they get the shorter budgets).
+    private var canQueue: Bool { handoff?.canSign == true }
+
     func deliver(_ draft: EventDraft, startNanoseconds start: UInt64, context: LambdaContext) -> WebhookResult {
         let logger = context.logger
         // FullStory gets the queued webhook's share (2 s) only when the queue can take what it cannot.
-        let budget = TimeBudget.webhook(startNanoseconds: start, context: context, queued: handoff?.canSign == true, time: time)
-        let attribute = lookUpSessionAttribute(draft, budget: budget, logger: logger)
-        let event = draft.event(contactSessionAttribute: attribute)
+        let budget = TimeBudget.webhook(startNanoseconds: start, context: context, queued: canQueue, time: time)
+        guard let pinner, let target = draft.pinTarget else {
+            let attribute = lookUpSessionAttribute(draft, budget: budget.lookupShare(), logger: logger)
+            return send(draft.event(contactSessionAttribute: attribute), draft: draft, budget: budget, start: start, context: context)
+        }
+        // Pinning: the session is chosen before the Opened event, within the lookups' share; the write comes after.
+        let lookup = budget.lookupShare()
+        var pin = draft.existingPin
+        var report = PinReport(outcome: .alreadyPinned, source: .conversationAttribute)
+        if pin == nil, target.isRetry { pin = pinner.pinWritten(on: target, lookup: lookup, logger: logger) }
+        var contactAttribute: String?
+        if pin == nil {
+            contactAttribute = lookUpSessionAttribute(draft, budget: lookup, logger: logger)
+            (pin, report) = pinner.resolve(
+                target, contactAttribute: contactAttribute, externalID: draft.externalID, lookup: lookup, logger: logger)
+        }
+        let event = pin.map(draft.event(pin:)) ?? draft.event(contactSessionAttribute: contactAttribute)
+        var result = send(event, draft: draft, budget: budget, start: start, context: context)
+        if let pin, pin.needsWriting {
+            report.outcome = write(pin, pinner: pinner, target: target, draft: draft, start: start, context: context, result: &result)
+        }
+        result.pin = report
+        if case .failed(let reason) = report.outcome, result.reply.response.statusCode < 500 {
+            result.eventReply = result.reply
+            result.reply = .pinNotWritten(reason)
+        }
+        return result
+    }
+
+    /// The event to FullStory, and to the queue when FullStory cannot take it.
+    private func send(_ event: FullStoryEvent, draft: EventDraft, budget: TimeBudget, start: UInt64, context: LambdaContext) -> WebhookResult {
+        let logger = context.logger
         let report: FullStoryClient.Report
         if let circuit, !circuit.allowsRequest(now: time.monotonicNanoseconds()) {
             report = FullStoryClient.Report(
@@ -48,10 +83,8 @@ final class WebhookDelivery {
         // The message holds the request as last tried (the unlinked variant after a full session).
         let tried = report.sent.last ?? event
         let message = DeliveryMessage(
-            event: tried,
-            origin: .init(topic: draft.route.topic, notificationID: draft.notificationID, appID: draft.appID),
-            reason: reason, queuedAt: Int(time.epochMilliseconds() / 1000))
-        switch handoff.handOff(message, budget: TimeBudget.handoff(startNanoseconds: start, context: context, time: time)) {
+            event: tried, origin: Self.origin(draft), reason: reason, queuedAt: Int(time.epochMilliseconds() / 1000))
+        switch handoff.handOff(message.encoded(), budget: TimeBudget.handoff(startNanoseconds: start, context: context, time: time)) {
         case .success(let messageID):
             let fields: Logger.Metadata = [
                 "messageId": "\(messageID)", "idempotencyKey": "\(tried.idempotencyKey)", "reason": "\(report.outcome.reply.reason)",
@@ -73,6 +106,52 @@ final class WebhookDelivery {
         }
     }
 
+    /// Writes the pin with what the budget leaves; what cannot be written now is queued, or fails the webhook (503)
+    /// without a queue so that Intercom's retry writes it.
+    private func write(
+        _ pin: SessionPin, pinner: SessionPinner, target: PinTarget, draft: EventDraft, start: UInt64, context: LambdaContext,
+        result: inout WebhookResult
+    ) -> PinReport.Outcome {
+        let logger = context.logger
+        let writeBudget = TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: canQueue, time: time)
+        let reason: PinMessage.Reason
+        let failure: String
+        if let timeout = writeBudget.timeout(cappedAt: TimeBudget.pinCallMilliseconds) {
+            switch pinner.write(pin, conversationID: target.conversationID, timeoutMilliseconds: timeout, logger: logger) {
+            case .written: return .pinned
+            case .refused(let cause, _): return .refused(cause: cause)
+            case .conversationGone: return .conversationGone
+            case .unavailable(let why):
+                reason = .intercomUnavailable
+                failure = why
+            }
+        } else {
+            reason = .noTimeLeft
+            failure = "no time left to write the pin"
+        }
+        guard let handoff else { return .failed(reason: failure) }
+        let message = PinMessage(
+            conversationID: target.conversationID, attribute: pinner.attribute, pin: pin, origin: Self.origin(draft), reason: reason,
+            queuedAt: Int(time.epochMilliseconds() / 1000))
+        switch handoff.handOff(message.encoded(), budget: TimeBudget.handoff(startNanoseconds: start, context: context, time: time)) {
+        case .success(let messageID):
+            logger.warning(
+                "the pin is queued for redelivery",
+                metadata: ["messageId": "\(messageID)", "conversationId": "\(target.conversationID)", "reason": "\(failure)"])
+            return .queued(messageID: messageID, reason: reason)
+        case .failure(let error):
+            logger.error(
+                "cannot queue the pin; Intercom will retry the webhook",
+                metadata: ["error": "\(error)", "conversationId": "\(target.conversationID)"])
+            result.pinHandoffFailure = error
+            return .failed(reason: "\(failure), and the queue did not take the pin")
+        }
+    }
+
+    private static func origin(_ draft: EventDraft) -> DeliveryMessage.Origin {
+        .init(topic: draft.route.topic, notificationID: draft.notificationID, appID: draft.appID)
+    }
+
     /// Why an outcome goes to the queue; `nil` for those that stay final (delivered, FullStory refused the event).
     private static func queueReason(_ outcome: DeliveryOutcome) -> DeliveryMessage.Reason? {
         switch outcome {
@@ -90,7 +169,7 @@ final class WebhookDelivery {
         } catch {
             logger.warning(
                 "contact lookup failed; linking by external_id if present",
-                metadata: ["contactId": "\(contactID)", "error": "\(error)"])
+                metadata: ["contactId": "\(contactID)", "error": "Intercom \(error)"])
             return nil
         }
     }

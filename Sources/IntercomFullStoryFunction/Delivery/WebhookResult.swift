@@ -10,6 +10,12 @@ public struct WebhookResult: Sendable {
     /// Set when the event should have gone to the delivery queue and SQS did not take it: it now rests on
     /// Intercom's one retry.
     public var handoffFailure: SQSError?
+    /// What pinning did, for a conversation it applies to.
+    public var pin: PinReport?
+    /// Set when a pin that could not be written was not taken by SQS either.
+    public var pinHandoffFailure: SQSError?
+    /// The event's own answer when the pin's failure changed `reply` (metrics count the event by it).
+    public var eventReply: WebhookReply?
 
     public init(
         reply: WebhookReply, report: FullStoryClient.Report? = nil,

@@ -84,6 +84,13 @@ public final class FullStoryClient {
             case .accepted:
                 report.outcome = .delivered(current)
                 return .finished(report)
+            case .keyUsedWithAnotherBody:
+                // An earlier attempt (Intercom's retry of this webhook, or a queued copy) recorded the event.
+                logger.info(
+                    "FullStory already recorded an event under this key with another body (an earlier attempt); counted as delivered",
+                    metadata: ["idempotencyKey": "\(current.idempotencyKey)"])
+                report.outcome = .delivered(current)
+                return .finished(report)
             case .sessionFull where !sentUnlinked:
                 logger.warning("FullStory session is full; sending the event without it", metadata: ["idempotencyKey": "\(current.idempotencyKey)"])
                 sentUnlinked = true

@@ -4,49 +4,28 @@ import LambdaRuntime
 
 /// Looks up a contact (`GET /contacts/{id}`) to read the session attribute the browser stored on it.
 public final class IntercomContactClient {
-    public enum LookupError: Error, Equatable, Sendable, CustomStringConvertible {
-        case status(Int)
-        case transport(HTTPClientError)
-        case noTime
+    public typealias LookupError = IntercomFullStoryFunction.LookupError
 
-        public var description: String {
-            switch self {
-            case .status(let status): "Intercom answered \(status)"
-            case .transport(let error): "Intercom \(error)"
-            case .noTime: "no time left in the delivery budget"
-            }
-        }
+    /// The Intercom API version every call pins.
+    public static let apiVersion = IntercomAPI.version
+
+    private let api: IntercomAPI
+
+    public init(api: IntercomAPI) {
+        self.api = api
     }
 
-    /// The Intercom API version every call pins (it overrides the app's own).
-    public static let apiVersion = "2.14"
-
-    private let baseURL: String
-    private let authorization: String
-    private let http: HTTPClient
-
-    public init(baseURL: String, accessToken: String, http: HTTPClient) {
-        self.baseURL = baseURL
-        authorization = "Bearer " + accessToken
-        self.http = http
+    public convenience init(baseURL: String, accessToken: String, http: HTTPClient) {
+        self.init(api: IntercomAPI(baseURL: baseURL, accessToken: accessToken, http: http))
     }
 
-    /// The attribute's value on the contact (`nil` when the contact has none).
-    public func sessionAttribute(contactID: String, attribute: String, budget: TimeBudget) throws(LookupError)
-        -> String?
-    {
-        // At most half of what is left: FullStory keeps the rest.
-        guard let timeout = budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds, halfAtMost: true) else { throw .noTime }
+    /// The attribute's value on the contact (`nil` when the contact has none), within `budget`: the webhook's
+    /// lookup share (`TimeBudget.lookupShare`).
+    public func sessionAttribute(contactID: String, attribute: String, budget: TimeBudget) throws(LookupError) -> String? {
+        guard let timeout = budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds) else { throw .noTime }
         let response: HTTPResponse
         do {
-            response = try http.perform(
-                HTTPRequest(
-                    method: "GET", url: baseURL + "/contacts/" + PercentEncoding.encoded(contactID),
-                    headers: [
-                        ("Authorization", authorization), ("Accept", "application/json"), ("Intercom-Version", Self.apiVersion),
-                    ],
-                    connectTimeoutMilliseconds: min(timeout, 1000), totalTimeoutMilliseconds: timeout,
-                    maximumResponseSize: 256 * 1024))
+            response = try api.perform("GET", "/contacts/" + PercentEncoding.encoded(contactID), timeoutMilliseconds: timeout)
         } catch {
             throw .transport(error)
         }

@@ -11,13 +11,13 @@ public enum InvocationSummary: Sendable {
         switch self {
         case .webhook(let result, _):
             switch result.reply.outcome {
-            case .fullStoryRefusedCredentials, .fullStoryUnavailable: .error
+            case .fullStoryRefusedCredentials, .fullStoryUnavailable, .pinNotWritten: .error
             case .queued: result.queued?.reason == .fullStoryRefusedCredentials ? .error : .warning
             case .rejectedByFullStory, .unauthorized, .badRequest, .payloadTooLarge, .appNotAllowed: .warning
             default: .info
             }
         case .redelivery(let summary):
-            summary.failed > 0 || summary.rejected > 0 || summary.deadLettered > 0 ? .warning : .info
+            summary.failed > 0 || summary.rejected > 0 || summary.deadLettered > 0 || summary.pinFailed > 0 ? .warning : .info
         }
     }
 
@@ -53,12 +53,21 @@ public enum InvocationSummary: Sendable {
                 fields["queuedBecause"] = "\(queued.reason.rawValue)"
             }
             if let failure = result.handoffFailure { fields["handoffFailed"] = "\(failure)" }
+            if let pin = result.pin {
+                fields["pin"] = "\(pin.label)"
+                if let source = pin.source { fields["pinSource"] = "\(source.rawValue)" }
+                if pin.listedSessions { fields["listedSessions"] = "true" }
+                if case .noSession(let reason) = pin.outcome { fields["pinReason"] = "\(reason)" }
+                if case .queued(let messageID, _) = pin.outcome { fields["pinMessageId"] = "\(messageID)" }
+                if let failure = result.pinHandoffFailure { fields["pinHandoffFailed"] = "\(failure)" }
+            }
             return fields
         case .redelivery(let summary):
             return [
                 "outcome": "redelivery", "records": "\(summary.records)", "delivered": "\(summary.delivered)",
                 "failed": "\(summary.failed)", "rejected": "\(summary.rejected)", "notOurs": "\(summary.notOurs)",
                 "deadLettered": "\(summary.deadLettered)", "attempts": "\(summary.fullStoryAttempts)",
+                "pinned": "\(summary.pinned)", "pinFailed": "\(summary.pinFailed)",
                 "durationMs": "\(milliseconds)",
             ]
         }

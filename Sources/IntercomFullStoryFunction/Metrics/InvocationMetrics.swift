@@ -21,7 +21,8 @@ public struct InvocationMetrics: Sendable, Equatable {
 
     /// A webhook's metrics from its reply and delivery.
     public init(webhook result: WebhookResult) {
-        switch result.reply.outcome {
+        // A pin's failure may change the answer (503); the event counts by its own.
+        switch (result.eventReply ?? result.reply).outcome {
         case .delivered: add(.delivered)
         case .queued:
             add(.queued)
@@ -33,9 +34,14 @@ public struct InvocationMetrics: Sendable, Equatable {
         case .badRequest, .payloadTooLarge, .methodNotAllowed: add(.badRequest)
         case .fullStoryUnavailable: add(.fullStoryUnavailable)
         case .fullStoryRefusedCredentials: add(.fullStoryRefusedKey)
-        case .health, .ping: break
+        case .health, .ping, .pinNotWritten: break
         }
         if result.handoffFailure != nil { add(.handoffFailed) }
+        if result.pinHandoffFailure != nil { add(.handoffFailed) }
+        if let pin = result.pin {
+            if pin.outcome == .pinned { add(.sessionPinned) }
+            if pin.writeFailed { add(.pinFailed) }
+        }
         if let report = result.report { addFullStoryCalls(attempts: report.attempts, milliseconds: report.fullStoryMilliseconds) }
     }
 
@@ -47,6 +53,8 @@ public struct InvocationMetrics: Sendable, Equatable {
         add(.rejected, summary.rejected)
         add(.fullStoryUnavailable, summary.fullStoryUnavailable)
         add(.fullStoryRefusedKey, summary.fullStoryRefusedCredentials)
+        add(.sessionPinned, summary.pinned)
+        add(.pinFailed, summary.pinFailed)
         addFullStoryCalls(attempts: summary.fullStoryAttempts, milliseconds: summary.fullStoryMilliseconds)
     }
 }

@@ -23,6 +23,9 @@ public enum Metric: Int, CaseIterable, Sendable {
     case redeliveryFailed
     /// Moved to the dead-letter queue by the function: the retry schedule is over, or the message is not ours.
     case deadLettered
+    // Session pinning: pins written (webhooks and redelivery), and writes that failed or were refused.
+    case sessionPinned
+    case pinFailed
     // FullStory calls.
     case fullStoryAttempts
     case fullStoryLatency
@@ -46,6 +49,8 @@ public enum Metric: Int, CaseIterable, Sendable {
         case .redelivered: "Redelivered"
         case .redeliveryFailed: "RedeliveryFailed"
         case .deadLettered: "DeadLettered"
+        case .sessionPinned: "SessionPinned"
+        case .pinFailed: "PinFailed"
         case .fullStoryAttempts: "FullStoryAttempts"
         case .fullStoryLatency: "FullStoryLatency"
         }

@@ -28,6 +28,10 @@ public final class Redelivery {
         public var fullStoryMilliseconds: Double = 0
         public var fullStoryUnavailable = 0
         public var fullStoryRefusedCredentials = 0
+        /// Queued pins written on their conversation.
+        public var pinned = 0
+        /// Queued pins whose write failed (retried later) or was refused (not retried).
+        public var pinFailed = 0
     }
 
     /// A record without a message id cannot be reported on its own: the whole batch fails (Lambda retries it).
@@ -37,6 +41,8 @@ public final class Redelivery {
     }
 
     private let fullStory: FullStoryClient
+    /// `nil` when pinning is off: queued pins are then dropped (the operator turned the writes off).
+    private let pinner: SessionPinner?
     private let queue: (url: SQSQueueURL, client: SQSClient)?
     private let deadLetterQueue: SQSQueueURL?
     private let circuit: CircuitBreaker?
@@ -44,10 +50,11 @@ public final class Redelivery {
     private let time: TimeSource
 
     init(
-        fullStory: FullStoryClient, queue: (url: SQSQueueURL, client: SQSClient)?, deadLetterQueue: SQSQueueURL?,
-        circuit: CircuitBreaker?, time: TimeSource
+        fullStory: FullStoryClient, pinner: SessionPinner?, queue: (url: SQSQueueURL, client: SQSClient)?,
+        deadLetterQueue: SQSQueueURL?, circuit: CircuitBreaker?, time: TimeSource
     ) {
         self.fullStory = fullStory
+        self.pinner = pinner
         self.queue = queue
         self.deadLetterQueue = deadLetterQueue
         self.circuit = circuit
@@ -106,9 +113,19 @@ public final class Redelivery {
                 continue
             }
             let message: DeliveryMessage
-            switch DeliveryMessage.decode(record.body ?? "") {
-            case .success(let decoded):
+            switch QueuedMessage.decode(record.body ?? "") {
+            case .success(.delivery(let decoded)):
                 message = decoded
+            case .success(.pin(let pin)):
+                switch writePin(pin, budget: batch.record(), logger: recordLogger) {
+                case .written: summary.pinned += 1
+                case .dropped: break
+                case .refused: summary.pinFailed += 1
+                case .retry:
+                    summary.pinFailed += 1
+                    fail(rescheduling: true)
+                }
+                continue
             case .failure(let problem):
                 // Never dropped silently: moved to the dead-letter queue, or reported until the redrive policy
                 // moves it there.
@@ -171,6 +188,28 @@ public final class Redelivery {
         }
         delay(reschedule, budget: closingCalls, logger: logger)
         return (SQSBatchResponse(failedMessageIDs: failedIDs), summary)
+    }
+
+    private enum PinWrite { case written, dropped, refused, retry }
+
+    /// A queued pin: written with the stored value (the value the Opened event's session came from).
+    private func writePin(_ message: PinMessage, budget: TimeBudget, logger: Logger) -> PinWrite {
+        var logger = logger
+        logger[metadataKey: "conversationId"] = "\(message.conversationID)"
+        guard let pinner else {
+            logger.warning("INTERCOM_PIN_SESSIONS is off: the queued pin is dropped")
+            return .dropped
+        }
+        guard let timeout = budget.timeout(cappedAt: TimeBudget.redeliveredPinCallMilliseconds) else {
+            logger.warning("no time left to write the queued pin; retried later")
+            return .retry
+        }
+        switch pinner.write(message.pin, conversationID: message.conversationID, timeoutMilliseconds: timeout, logger: logger) {
+        case .written: return .written
+        case .conversationGone: return .dropped
+        case .refused: return .refused
+        case .unavailable: return .retry
+        }
     }
 
     /// Sends the record's message as it is to the dead-letter queue; true when SQS took it (the record is then

@@ -1,0 +1,61 @@
+import ASCIIText
+import FlatJSON
+
+/// Intercom's Update a conversation (`PUT /conversations/{id}`) as pinning uses it: the body that sets one custom
+/// attribute, and what the answer means. Pure.
+public enum ConversationUpdate {
+    public enum Reply: Sendable, Equatable {
+        case written
+        /// Worth another try later (408, 429, 5xx).
+        case retryable(status: Int, retryAfterSeconds: Int?)
+        /// A retry cannot help until someone changes the configuration: `fix` says what to do.
+        case refused(status: Int, code: String?, fix: String)
+        /// The conversation is gone (404 after a deletion): nothing to pin.
+        case conversationNotFound
+    }
+
+    /// `{"custom_attributes": {"<attribute>": "<value>"}}`.
+    public static func body(attribute: String, value: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: attribute.utf8.count + value.utf8.count + 48)
+        writer.beginObject()
+        writer.key("custom_attributes")
+        writer.beginObject()
+        writer.member(attribute, value)
+        writer.endObject()
+        writer.endObject()
+        return writer.bytes
+    }
+
+    public static func classify(status: Int, body: [UInt8], retryAfter: String?, attribute: String) -> Reply {
+        let code = errorCode(body)
+        switch status {
+        case 200..<300:
+            return .written
+        case 408, 425, 429, 500...599:
+            return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(FullStoryReply.parseRetryAfter))
+        case 401:
+            return .refused(status: status, code: code, fix: "Intercom refused INTERCOM_ACCESS_TOKEN: set a valid access token")
+        case 403:
+            return .refused(
+                status: status, code: code,
+                fix: "the Intercom app may not update conversations: give it the write-conversations permission")
+        case 404 where code == "not_found" || code == nil:
+            return .conversationNotFound
+        default:
+            return .refused(
+                status: status, code: code,
+                fix: "create the conversation data attribute \"\(attribute)\" (text) in Intercom, Settings → Data → Conversations, or run `intercom-fullstory setup`")
+        }
+    }
+
+    /// The first code of Intercom's `{"type": "error.list", "errors": [{"code", "message"}]}` (the message may echo
+    /// request data, so only the code is kept).
+    public static func errorCode(_ body: [UInt8]) -> String? {
+        guard let document = try? JSONDocument(parsing: body),
+            let code = document.root["errors"]?.elements.first(where: { _ in true })?["code"]?.string, codeRule.accepts(code)
+        else { return nil }
+        return code
+    }
+
+    static let codeRule = IdentifierRule(lowercaseOnly: true, punctuation: "_", maximumLength: 64)
+}

@@ -1,0 +1,39 @@
+import CurlHTTP
+import IntercomFullStory
+
+/// FullStory's List Sessions (`GET /sessions/v2?uid=…&limit=1`): the user's newest session, for pinning a
+/// conversation whose contact carries none. A Standard key may call it.
+public final class FullStorySessionsClient {
+    private let baseURL: String
+    private let authorization: String
+    private let http: HTTPClient
+
+    /// - Parameter http: FullStory's connection, shared with the events client (one handshake for both).
+    public init(baseURL: String, apiKey: String, http: HTTPClient) {
+        self.baseURL = baseURL
+        authorization = "Basic " + apiKey
+        self.http = http
+    }
+
+    /// The newest session FullStory lists for `uid` (`nil`: none), within `budget`.
+    public func newestSession(uid: String, budget: TimeBudget) throws(LookupError) -> ListedSession? {
+        guard let timeout = budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds) else { throw .noTime }
+        let response = try list(uid: uid, limit: 1, timeoutMilliseconds: timeout)
+        guard response.status == 200 else { throw .status(response.status) }
+        return ListedSession.newest(inListSessionsJSON: response.body)
+    }
+
+    /// The raw answer (the set-up command's key check reads its status).
+    public func list(uid: String, limit: Int, timeoutMilliseconds: Int) throws(LookupError) -> HTTPResponse {
+        do {
+            return try http.perform(
+                HTTPRequest(
+                    method: "GET", url: baseURL + "/sessions/v2?uid=" + PercentEncoding.encoded(uid) + "&limit=\(limit)",
+                    headers: [("Authorization", authorization), ("Accept", "application/json")],
+                    connectTimeoutMilliseconds: min(timeoutMilliseconds, 1000), totalTimeoutMilliseconds: timeoutMilliseconds,
+                    maximumResponseSize: 256 * 1024))
+        } catch {
+            throw .transport(error)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import IntercomFullStory
+import Logging
+
+/// Session pinning (`INTERCOM_PIN_SESSIONS=true`): finds the session a new conversation is happening in and
+/// writes it on the conversation, so that every later event of the conversation carries it (the first step of
+/// linking). Finding: the contact's attribute, else FullStory's List Sessions for the contact's `external_id` when
+/// the conversation began in the Messenger, accepting the newest session only inside `SessionFreshness`'s window.
+/// `WebhookDelivery` decides when; this type knows how.
+final class SessionPinner {
+    let attribute: String
+    private let conversations: IntercomConversationClient
+    /// `nil` without a FullStory key: pins then come from the contact's attribute alone.
+    private let sessions: FullStorySessionsClient?
+    private let orgID: String?
+    private let fullStoryAPIURL: String
+    private let refusals = OncePerCause()
+
+    init(
+        attribute: String, conversations: IntercomConversationClient, sessions: FullStorySessionsClient?, orgID: String?,
+        fullStoryAPIURL: String
+    ) {
+        self.attribute = attribute
+        self.conversations = conversations
+        self.sessions = sessions
+        self.orgID = orgID
+        self.fullStoryAPIURL = fullStoryAPIURL
+    }
+
+    /// On Intercom's retry of a webhook: the pin an earlier attempt may have written (it wins over a new search, so
+    /// that the retry sends the same Opened event). `nil` when there is none or the read failed.
+    func pinWritten(on target: PinTarget, lookup: TimeBudget, logger: Logger) -> SessionPin? {
+        do {
+            guard let text = try conversations.attribute(attribute, conversationID: target.conversationID, budget: lookup),
+                let session = FullStorySessionID(parsing: text)
+            else { return nil }
+            return SessionPin(session: session, source: .conversationAttribute, link: text, orgID: nil, fullStoryAPIURL: fullStoryAPIURL)
+        } catch {
+            logger.warning("cannot read the conversation's pin on a retry; searching again", metadata: ["error": "Intercom \(error)"])
+            return nil
+        }
+    }
+
+    /// The session to pin: the contact's attribute, else List Sessions' newest for `externalID`.
+    func resolve(
+        _ target: PinTarget, contactAttribute: String?, externalID: String?, lookup: TimeBudget, logger: Logger
+    ) -> (pin: SessionPin?, report: PinReport) {
+        if let text = contactAttribute, let session = FullStorySessionID(parsing: text) {
+            let pin = pin(session, source: .contactAttribute, link: text)
+            return (pin, PinReport(outcome: .pinned, source: .contactAttribute))
+        }
+        func none(_ reason: String, listed: Bool = false) -> (SessionPin?, PinReport) {
+            (nil, PinReport(outcome: .noSession(reason: reason), listedSessions: listed))
+        }
+        guard target.startedInMessenger else { return none("the conversation did not begin in the Messenger") }
+        guard let uid = externalID?.trimmingASCIIWhitespace(), !uid.isEmpty, uid.utf8.count <= 256 else {
+            return none("the contact has no session attribute and no external_id")
+        }
+        guard let sessions else { return none("no FullStory key to list sessions") }
+        guard target.conversationCreatedAt != nil else { return none("the conversation has no created_at") }
+        let newest: ListedSession?
+        do {
+            newest = try sessions.newestSession(uid: uid, budget: lookup)
+        } catch {
+            logger.warning("List Sessions failed; the conversation is not pinned", metadata: ["error": "FullStory \(error)"])
+            return none("List Sessions failed", listed: true)
+        }
+        guard let newest else { return none("FullStory lists no session for the user", listed: true) }
+        guard target.accepts(newest) else {
+            return none("the user's newest session did not begin within 24 h before the conversation", listed: true)
+        }
+        return (pin(newest.id, source: .listSessions, link: newest.replayURL), PinReport(outcome: .pinned, source: .listSessions, listedSessions: true))
+    }
+
+    private func pin(_ session: FullStorySessionID, source: SessionLink.Source, link: String?) -> SessionPin {
+        SessionPin(session: session, source: source, link: link, orgID: orgID, fullStoryAPIURL: fullStoryAPIURL)
+    }
+
+    /// Writes `pin` on the conversation. A refusal is logged at error level once per cause, with its fix.
+    func write(_ pin: SessionPin, conversationID: String, timeoutMilliseconds: Int, logger: Logger) -> IntercomConversationClient.Write {
+        let write = conversations.write(attribute, value: pin.attributeValue, conversationID: conversationID, timeoutMilliseconds: timeoutMilliseconds)
+        switch write {
+        case .written:
+            logger.info("session pinned on the conversation", metadata: ["conversationId": "\(conversationID)", "sessionSource": "\(pin.source.rawValue)"])
+        case .unavailable(let reason):
+            logger.warning("cannot write the pin on the conversation", metadata: ["conversationId": "\(conversationID)", "reason": "\(reason)"])
+        case .refused(let cause, let fix):
+            if refusals.isFirst(cause) {
+                logger.error(
+                    "Intercom refused to write the session on the conversation: \(fix). Pins are not retried; this is logged once per cause",
+                    metadata: ["cause": "\(cause)", "attribute": "\(attribute)"])
+            }
+        case .conversationGone:
+            logger.info("the conversation is gone; nothing to pin", metadata: ["conversationId": "\(conversationID)"])
+        }
+        return write
+    }
+}
