@@ -38,6 +38,28 @@ public final class FullStoryStandIn: Sendable {
         var createEventRequests = 0
         var jobs: [String: Job] = [:]
         var jobKeys: [String: String] = [:]
+        var sessions: [String: [ListedSession]] = [:]
+        var recordedSessions: [String?] = []
+    }
+
+    /// A session List Sessions lists for a user.
+    public struct ListedSession: Sendable {
+        public var userID: String
+        public var sessionID: String
+        /// Unix seconds.
+        public var createdTime: Int
+        /// The schema's int64 form instead of the example's strings.
+        public var asNumbers: Bool
+
+        public init(userID: String, sessionID: String, createdTime: Int, asNumbers: Bool = false) {
+            self.userID = userID
+            self.sessionID = sessionID
+            self.createdTime = createdTime
+            self.asNumbers = asNumbers
+        }
+
+        public var id: String { userID + ":" + sessionID }
+        public var fsURL: String { "https://app.fullstory.com/ui/o-E2E-na1/session/\(userID)%3A\(sessionID)" }
     }
 
     let server: StandInServer
@@ -49,6 +71,13 @@ public final class FullStoryStandIn: Sendable {
     public var createEventRequests: Int { state.withLockedValue { $0.createEventRequests } }
     public var jobCount: Int { state.withLockedValue { $0.jobs.count } }
     public var requests: [StandInServer.Request] { server.requests }
+    /// The List Sessions requests received.
+    public var listSessionsRequests: [StandInServer.Request] { requests.filter { $0.uri.hasPrefix("/sessions/v2") } }
+    /// The events recorded through Create Event, with their `session.id` (`nil`: none).
+    public var sessionOfRecorded: [String?] { state.withLockedValue { $0.recordedSessions } }
+
+    /// The sessions List Sessions answers for `uid` (any order: it answers the newest first).
+    public func setSessions(_ sessions: [ListedSession], uid: String) { state.withLockedValue { $0.sessions[uid] = sessions } }
 
     /// - Parameters:
     ///   - delayMilliseconds: how long each Create Event answer takes.
@@ -73,6 +102,9 @@ public final class FullStoryStandIn: Sendable {
                 let answer = script[number] ?? reply
                 if script[number] != nil { state.withLockedValue { Self.forget(request, &$0) } }
                 return delayMilliseconds > 0 ? .delayed(milliseconds: delayMilliseconds, .init(answer)) : answer
+            }
+            if request.method == "GET", path == "/sessions/v2" {
+                return state.withLockedValue { Self.listSessions(request.uri, $0) }
             }
             if request.method == "POST", path == "/v2/events/batch" {
                 return state.withLockedValue { Self.createJob(request, rejectInBatch: rejectInBatch, loseInBatch: loseInBatch, &$0) }
@@ -105,7 +137,29 @@ public final class FullStoryStandIn: Sendable {
             state.keys[key] = request.bodyText
         }
         state.recorded.append(recorded(body, key: request.header("Idempotency-Key"), viaBatch: false))
+        state.recordedSessions.append(body["session", "id"]?.string)
         return .json(200, "{}")
+    }
+
+    /// `GET /sessions/v2?uid=…&limit=…`: the user's most recent sessions, newest first (limit 20 by default).
+    static func listSessions(_ uri: String, _ state: State) -> StandInServer.Reply {
+        let query = uri.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        var parameters: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { parameters[parts[0]] = Substring(parts[1]).removingPercentEncoding }
+        }
+        guard let uid = parameters["uid"] else {
+            return .json(400, #"{"code":"invalid_argument","message":"uid, email or session_uid is required"}"#)
+        }
+        let limit = parameters["limit"].flatMap { Int($0) } ?? 20
+        let sessions = (state.sessions[uid] ?? []).sorted { $0.createdTime > $1.createdTime }.prefix(limit)
+        let elements = sessions.map { session in
+            session.asNumbers
+                ? #"{"userId":\#(session.userID),"sessionId":\#(session.sessionID),"createdTime":\#(session.createdTime),"fsUrl":"\#(session.fsURL)"}"#
+                : #"{"userId":"\#(session.userID)","sessionId":"\#(session.sessionID)","createdTime":"\#(session.createdTime)","fsUrl":"\#(session.fsURL)"}"#
+        }
+        return .json(200, #"{"sessions":[\#(elements.joined(separator: ","))]}"#)
     }
 
     /// A scripted answer replaced the real one: the event was not recorded after all.

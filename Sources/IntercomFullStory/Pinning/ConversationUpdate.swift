@@ -27,18 +27,14 @@ public enum ConversationUpdate {
     }
 
     public static func classify(status: Int, body: [UInt8], retryAfter: String?, attribute: String) -> Reply {
-        let code = errorCode(body)
+        let code = IntercomRefusal.errorCode(body)
         switch status {
         case 200..<300:
             return .written
         case 408, 425, 429, 500...599:
             return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(FullStoryReply.parseRetryAfter))
-        case 401:
-            return .refused(status: status, code: code, fix: "Intercom refused INTERCOM_ACCESS_TOKEN: set a valid access token")
-        case 403:
-            return .refused(
-                status: status, code: code,
-                fix: "the Intercom app may not update conversations: give it the write-conversations permission")
+        case 401, 403:
+            return .refused(status: status, code: code, fix: IntercomRefusal.fix(status: status, code: code, permission: permission))
         case 404 where code == "not_found" || code == nil:
             return .conversationNotFound
         default:
@@ -48,14 +44,6 @@ public enum ConversationUpdate {
         }
     }
 
-    /// The first code of Intercom's `{"type": "error.list", "errors": [{"code", "message"}]}` (the message may echo
-    /// request data, so only the code is kept).
-    public static func errorCode(_ body: [UInt8]) -> String? {
-        guard let document = try? JSONDocument(parsing: body),
-            let code = document.root["errors"]?.elements.first(where: { _ in true })?["code"]?.string, codeRule.accepts(code)
-        else { return nil }
-        return code
-    }
-
-    static let codeRule = IdentifierRule(lowercaseOnly: true, punctuation: "_", maximumLength: 64)
+    /// The permission the write needs, as Intercom's app settings name it (UNCERTAIN: Intercom's exact label).
+    public static let permission = "Write conversations"
 }

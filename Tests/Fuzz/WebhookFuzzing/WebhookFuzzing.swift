@@ -70,10 +70,19 @@ public enum WebhookFuzzing {
         precondition(root["batchItemFailures"]?.elements.compactMap { $0["itemIdentifier"]?.string } == ids)
     }
 
-    /// Arbitrary bytes as a delivery queue message: refused, or decoded into an event whose message encodes
-    /// back to the same message, with valid FullStory bodies.
+    /// Arbitrary bytes as a delivery queue message: refused, or decoded into an event (or a pin) whose message
+    /// encodes back to the same message, with valid FullStory bodies (or a pin that reads back as its session).
     public static func deliveryMessage(_ bytes: [UInt8]) {
-        guard case .success(let message) = DeliveryMessage.decode(String(decoding: bytes, as: UTF8.self)) else { return }
+        let message: DeliveryMessage
+        switch QueuedMessage.decode(String(decoding: bytes, as: UTF8.self)) {
+        case .failure: return
+        case .success(.pin(let pin)):
+            precondition(QueuedMessage.decode(pin.encoded()) == .success(.pin(pin)), "a pin message does not round-trip")
+            precondition(sqsAccepts(pin.encoded()), "a re-encoded pin message holds characters SQS refuses")
+            precondition(FullStorySessionID(parsing: pin.pin.attributeValue) == pin.pin.session, "a pin's value is not its session")
+            return
+        case .success(.delivery(let decoded)): message = decoded
+        }
         precondition(DeliveryMessage.decode(message.encoded()) == .success(message), "a message does not round-trip")
         precondition(sqsAccepts(message.encoded()), "a re-encoded message holds characters SQS refuses")
         checkFullStoryBody(message.event.body(), name: message.event.name)
