@@ -64,6 +64,12 @@ let package = Package(
             ]
         ),
 
+        // `intercom-fullstory setup`: the Intercom attributes and checks that session pinning needs.
+        .target(
+            name: "Setup",
+            dependencies: ["IntercomFullStory", "IntercomFullStoryFunction", "CurlHTTP", "FlatJSON", "ProductVersion"]
+        ),
+
         // Executables.
         .executableTarget(
             name: "bootstrap",
@@ -88,6 +94,7 @@ let package = Package(
             name: "IntercomFullStoryCLI",
             dependencies: [
                 "Backfill",
+                "Setup",
                 "FileContents",
                 "IntercomFullStory",
                 "IntercomFullStoryFunction",
@@ -162,6 +169,7 @@ let package = Package(
         ),
         // Runs the built `intercom-fullstory backfill` against stand-ins for Intercom's search and FullStory.
         .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory"]),
+        .testTarget(name: "SetupTests", dependencies: ["TestSupport", "FlatJSON"]),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
         .testTarget(
             name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "ProductVersion", "SystemClock"]),

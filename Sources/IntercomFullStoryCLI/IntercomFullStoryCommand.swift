@@ -7,6 +7,6 @@ struct IntercomFullStoryCommand: ParsableCommand {
         commandName: "intercom-fullstory",
         abstract: "Forward Intercom conversation webhooks to FullStory as custom events.",
         version: ProductVersion.number,
-        subcommands: [InvokeCommand.self, SignCommand.self, BackfillCommand.self]
+        subcommands: [InvokeCommand.self, SignCommand.self, BackfillCommand.self, SetupCommand.self]
     )
 }

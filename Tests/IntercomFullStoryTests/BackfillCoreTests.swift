@@ -118,6 +118,22 @@ import Testing
         #expect(try Self.events(SearchedConversation(id: "5", createdAt: Self.since), topics: [.opened]).events.first?.link == .unlinked)
     }
 
+    /// Every form session pinning writes on a conversation links the backfilled events to that session.
+    @Test(arguments: [
+        "111:222", "https://app.fullstory.com/ui/o-1/session/111%3A222", "https://app.eu1.fullstory.com/ui/o-1/session/111%3A222",
+        "https://www.fullstory.com/ui/ORG_ID/discover/session/111:222",
+    ])
+    func pinsInEveryWrittenFormLinkTheBackfill(pin: String) throws {
+        var pinned = SearchedConversation(id: "7", createdAt: Self.since)
+        pinned.sessionAttribute = pin
+        pinned.externalID = "user-7"
+        let session = try #require(FullStorySessionID(parsing: "111:222"))
+        #expect(try Self.events(pinned, topics: [.opened]).events.first?.link == .session(session, source: .conversationAttribute))
+        let built = try #require(SessionReplayURL.make(orgID: "o-1", session: session, fullStoryAPIURL: "https://api.eu1.fullstory.com"))
+        pinned.sessionAttribute = built
+        #expect(try Self.events(pinned, topics: [.opened]).events.first?.link == .session(session, source: .conversationAttribute))
+    }
+
     @Test func closedThenReopenedStillCountsItsClose() throws {
         var reopened = SearchedConversation(id: "6", createdAt: Self.since - 86_400, updatedAt: Self.since + 600)
         reopened.state = "open"

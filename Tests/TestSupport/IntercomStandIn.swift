@@ -51,6 +51,7 @@ public final class IntercomStandIn: Sendable {
             DataAttribute(name: "fs_session_id", model: "conversation"),
         ],
         permissions: Set<Permission> = [.readContacts, .writeConversations, .dataAttributes],
+        createsConversationAttributes: Bool = true,
         writeScript: [Int: (reply: StandInServer.Reply, applied: Bool)] = [:]
     ) throws {
         let state = NIOLockedValueBox(State(dataAttributes: dataAttributes))
@@ -89,7 +90,7 @@ public final class IntercomStandIn: Sendable {
                 return .json(200, Self.list(state.withLockedValue { $0.dataAttributes }.filter { model == nil || $0.model == model }))
             case ("POST", "data_attributes", 1):
                 if missing(.dataAttributes) { return Self.error(401, "token_unauthorized", "Not authorized to access resource") }
-                return state.withLockedValue { Self.create(request, &$0) }
+                return state.withLockedValue { Self.create(request, unstable: createsConversationAttributes, &$0) }
             default:
                 return Self.error(404, "not_found", "Resource Not Found")
             }
@@ -121,11 +122,12 @@ public final class IntercomStandIn: Sendable {
         return .json(200, object(type: "conversation", id: id, attributes: state.conversations[id] ?? [:]))
     }
 
-    static func create(_ request: StandInServer.Request, _ state: inout State) -> StandInServer.Reply {
+    /// - Parameter unstable: whether the Unstable version takes conversation attributes (as its documentation says).
+    static func create(_ request: StandInServer.Request, unstable accepted: Bool, _ state: inout State) -> StandInServer.Reply {
         guard let root = try? JSONDocument(parsing: request.body).root, let name = root["name"]?.string, let model = root["model"]?.string,
             root["data_type"]?.string == "string"
         else { return error(400, "parameter_invalid", "name, model and data_type are required") }
-        let unstable = request.header("Intercom-Version") == "Unstable"
+        let unstable = accepted && request.header("Intercom-Version") == "Unstable"
         guard model == "contact" || model == "company" || (unstable && model == "conversation") else {
             return error(400, "parameter_invalid", "The Data Attribute model field must be either contact or company")
         }
