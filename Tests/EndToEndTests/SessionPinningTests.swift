@@ -297,6 +297,21 @@ import Testing
         #expect(output.contains(#""pin":"refused""#))
     }
 
+    @Test func aTicketLinkedToAPinnedConversationGoesOnItsSession() throws {
+        let rig = try Self.rig(environment: ["FULLSTORY_EVENT_TOPICS": "ticket.created"])
+        rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
+        #expect(try rig.invoke(Self.opened(conversationID: "215472629300001")).statusCode == 200)
+        rig.intercom.setContactAttribute("696346bbaebb5a479d3851a3", "fs_session_id", "777:888")
+        // Ticket payloads name the linked conversation by id only: its pin is read with one call.
+        let ticket = readFile(repositoryRoot + "/events/bodies/ticket-created.json")
+            .replacingFirst(#""fs_session_id":"5629499534213120:6392134624958464""#, with: #""Other":null"#)
+        #expect(try rig.invoke(ticket).statusCode == 200)
+        let created = zip(rig.fullStory.recorded, rig.fullStory.sessionOfRecorded).first { $0.0.name == "Intercom Ticket Created" }
+        #expect(created?.1 == "111:222")
+        #expect(rig.intercom.requests.contains { $0.method == "GET" && $0.uri == "/conversations/215472629300001" })
+        #expect(rig.shutdown().contains(#""sessionLink":"session (linked_conversation_attribute)""#))
+    }
+
     @Test func pinningNeedsTheIntercomToken() throws {
         let rig = try Self.rig(environment: ["INTERCOM_ACCESS_TOKEN": nil])
         _ = try rig.emulator.invoke(SignedEvents.restAPI(body: Array(Self.opened().utf8)), emulatorStatus: 502)

@@ -17,6 +17,8 @@ public enum SessionLink: Sendable, Equatable {
         case contactAttribute = "contact_attribute"
         /// FullStory's List Sessions, when pinning a new conversation.
         case listSessions = "list_sessions"
+        /// A ticket's linked conversation, pinned (read with pinning on).
+        case linkedConversationAttribute = "linked_conversation_attribute"
     }
 
     /// A short label for logs and the local table.

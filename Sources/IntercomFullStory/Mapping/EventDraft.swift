@@ -21,6 +21,9 @@ public struct EventDraft: Sendable {
     public var itemSessionSource: SessionLink.Source
     /// Set for a customer's new conversation that pinning may write on (`PinTarget`).
     public var pinTarget: PinTarget? = nil
+    /// A ticket's linked conversation (`linked_objects`), whose pin may link the ticket's events. Ticket payloads
+    /// name it by id only, without its attributes: reading them takes a call.
+    public var linkedConversationID: String? = nil
 
     /// Whether a contact lookup could still improve the link: the item does not carry a usable session and
     /// the contact is known.

@@ -9,11 +9,13 @@ extension EventMapper {
         case .rating: moment = ticket.rating?.ratedAt ?? ticket.updatedAt
         case .ticketStateChange, .part: moment = ticket.stateChange?.createdAt ?? ticket.updatedAt
         }
-        return draft(
+        var draft = draft(
             route: route, eventName: eventName, notification: notification, itemID: ticket.id,
             moment: moment ?? notification.createdAt, properties: properties(route, notification, ticket),
             contact: ticket.contact, itemSessionAttribute: ticket.attributes?[sessionAttribute]?.nonEmptyString,
             itemSessionSource: .ticketAttribute)
+        draft.linkedConversationID = ticket.linkedConversationID
+        return draft
     }
 
     private func properties(_ route: TopicRoute, _ notification: IntercomNotification, _ ticket: IntercomTicket)

@@ -25,6 +25,6 @@ public struct SessionPin: Sendable, Equatable {
         self.attributeValue = attributeValue
     }
 
-    /// A pin already on the conversation is used as it is and never written again.
-    public var needsWriting: Bool { source != .conversationAttribute }
+    /// Only a session found for the conversation (not one read from a conversation) is written.
+    public var needsWriting: Bool { source == .contactAttribute || source == .listSessions }
 }

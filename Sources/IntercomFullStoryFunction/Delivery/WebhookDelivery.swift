@@ -38,14 +38,23 @@ final class WebhookDelivery {
         // FullStory gets the queued webhook's share (2 s) only when the queue can take what it cannot.
         let budget = TimeBudget.webhook(startNanoseconds: start, context: context, queued: canQueue, time: time)
         guard let pinner, let target = draft.pinTarget else {
-            let attribute = lookUpSessionAttribute(draft, budget: budget.lookupShare(), logger: logger)
+            let lookup = budget.lookupShare()
+            // A ticket whose linked conversation was pinned goes on that conversation's session.
+            if let pinner, let linked = draft.linkedConversationID, draft.wantsContactLookup,
+                let pin = pinner.pinWritten(onConversation: linked, source: .linkedConversationAttribute, lookup: lookup, logger: logger)
+            {
+                return send(draft.event(pin: pin), draft: draft, budget: budget, start: start, context: context)
+            }
+            let attribute = lookUpSessionAttribute(draft, budget: lookup, logger: logger)
             return send(draft.event(contactSessionAttribute: attribute), draft: draft, budget: budget, start: start, context: context)
         }
         // Pinning: the session is chosen before the Opened event, within the lookups' share; the write comes after.
         let lookup = budget.lookupShare()
         var pin = draft.existingPin
         var report = PinReport(outcome: .alreadyPinned, source: .conversationAttribute)
-        if pin == nil, target.isRetry { pin = pinner.pinWritten(on: target, lookup: lookup, logger: logger) }
+        if pin == nil, target.isRetry {
+            pin = pinner.pinWritten(onConversation: target.conversationID, source: .conversationAttribute, lookup: lookup, logger: logger)
+        }
         var contactAttribute: String?
         if pin == nil {
             contactAttribute = lookUpSessionAttribute(draft, budget: lookup, logger: logger)

@@ -26,16 +26,17 @@ final class SessionPinner {
         self.fullStoryAPIURL = fullStoryAPIURL
     }
 
-    /// On Intercom's retry of a webhook: the pin an earlier attempt may have written (it wins over a new search, so
-    /// that the retry sends the same Opened event). `nil` when there is none or the read failed.
-    func pinWritten(on target: PinTarget, lookup: TimeBudget, logger: Logger) -> SessionPin? {
+    /// The pin a conversation holds: on Intercom's retry of a webhook, the one an earlier attempt may have written
+    /// (it wins over a new search, so that the retry sends the same Opened event); for a ticket, its linked
+    /// conversation's. `nil` when there is none or the read failed.
+    func pinWritten(onConversation conversationID: String, source: SessionLink.Source, lookup: TimeBudget, logger: Logger) -> SessionPin? {
         do {
-            guard let text = try conversations.attribute(attribute, conversationID: target.conversationID, budget: lookup),
+            guard let text = try conversations.attribute(attribute, conversationID: conversationID, budget: lookup),
                 let session = FullStorySessionID(parsing: text)
             else { return nil }
-            return SessionPin(session: session, source: .conversationAttribute, link: text, orgID: nil, fullStoryAPIURL: fullStoryAPIURL)
+            return SessionPin(session: session, source: source, link: text, orgID: nil, fullStoryAPIURL: fullStoryAPIURL)
         } catch {
-            logger.warning("cannot read the conversation's pin on a retry; searching again", metadata: ["error": "Intercom \(error)"])
+            logger.warning("cannot read the conversation's pin", metadata: ["conversationId": "\(conversationID)", "error": "Intercom \(error)"])
             return nil
         }
     }
