@@ -6,6 +6,8 @@ stand-ins, measures the package, runs the ordo-one handler benchmark, measures t
 its paths against loopback stand-ins (FullStory answering in 20 ms), and prints one table of medians (with the
 min-max spread across runs) against the targets.
 """
+import hashlib
+import hmac
 import json
 import shutil
 import os
@@ -26,6 +28,18 @@ WARM = int(os.environ.get("BENCH_INVOCATIONS", "2000"))
 COLD_SPAWNS = int(os.environ.get("BENCH_COLD_SPAWNS", "8"))
 PING = os.path.join(ROOT, "events", "ping.v1.json")
 CLOSED = os.path.join(ROOT, "events", "closed.v1.json")
+OPENED = os.path.join(ROOT, "events", "opened.v1.json")
+# Session pinning's three paths for one opened conversation, with the Runtime API server's environment for each:
+# off (contact lookup, event), pinned from the contact's attribute (+ the PUT), and through List Sessions (the
+# contact carries no session: + List Sessions + the PUT). FullStory's stand-in answers List Sessions with a session
+# begun a minute before the sample conversation (its answer is also a fine Create Event answer).
+PINNING_MODES = {
+    "off": {},
+    "contact": {"INTERCOM_PIN_SESSIONS": "true"},
+    "list-sessions": {"INTERCOM_PIN_SESSIONS": "true", "BENCH_CONTACT_WITHOUT_SESSION": "1",
+                      "BENCH_FULLSTORY_BODY": '{"sessions":[{"userId":"5629499534213120","sessionId":"1",'
+                                              '"createdTime":"1768031729"}]}'},
+}
 
 
 def run(command, **kwargs):
@@ -61,6 +75,26 @@ def measure(binary, warm_events, one_cpu=False):
     for event in warm_events:
         args += [event, str(WARM)]
     return json.loads(run(args, stdout=subprocess.PIPE).stdout)
+
+
+def opened_with_external_id():
+    """The sample opened webhook with an external_id (List Sessions needs one), signed as events/generate.sh signs."""
+    with open(os.path.join(ROOT, "events", "bodies", "opened.json")) as source:
+        body = source.read().replace('"external_id":null', '"external_id":"5e68ece4"')
+    signature = "sha1=" + hmac.new(b"test-intercom-client-secret", body.encode(), hashlib.sha1).hexdigest()
+    event = {"httpMethod": "POST", "path": "/intercom", "headers": {"X-Hub-Signature": signature},
+             "requestContext": {"requestId": "bench"}, "body": body, "isBase64Encoded": False}
+    path = os.path.join(BENCH, "opened-external-id.json")
+    with open(path, "w") as out:
+        json.dump(event, out)
+    return path
+
+
+def measure_pinning(binary, mode, opened_external):
+    """WARM opened webhooks in one of PINNING_MODES."""
+    event = opened_external if mode == "list-sessions" else OPENED
+    args = [f"{BENCH}/runtime-api-bench", binary, PING, event, str(WARM)]
+    return json.loads(run(args, stdout=subprocess.PIPE, env=dict(os.environ, **PINNING_MODES[mode])).stdout)
 
 
 def cold_start(binary):
@@ -185,6 +219,8 @@ def main():
     binaries = {"bootstrap": bootstrap, "floor": f"{BENCH}/echo-runtime", "swift-echo": f"{BENCH}/swift-echo",
                 "bootstrap-fixed-address": f"{BENCH}/bootstrap-fixed-address"}
     handlers = []
+    pinning = {mode: [] for mode in PINNING_MODES}
+    opened_external = opened_with_external_id()
     for _ in range(RUNS):  # interleaved, so a noisy moment hits every runtime alike
         handlers.append(handler_cost())  # one ordo-one run of up to 20,000 iterations
         results["floor"].append(measure(f"{BENCH}/echo-runtime", [PING]))
@@ -194,6 +230,8 @@ def main():
         one_cpu["floor"].append(measure(f"{BENCH}/echo-runtime", [PING], one_cpu=True))
         one_cpu["floor-forward"].append(measure(f"{BENCH}/echo-runtime-forward", [CLOSED], one_cpu=True))
         one_cpu["bootstrap"].append(measure(bootstrap, [CLOSED], one_cpu=True))
+        for mode in PINNING_MODES:
+            pinning[mode].append(measure_pinning(bootstrap, mode, opened_external)["warm"][0]["p50_us"])
         for _ in range(COLD_SPAWNS):
             # Back to back, in a shuffled order, so that each round's difference to the floor is measured under
             # the same conditions; the machine's slow phases then cancel out of the paired differences.
@@ -218,6 +256,8 @@ def main():
             return summary([row[key] for row in rows])
         return summary([row["warm"][warm_index][key] for row in rows])
 
+    pin_over_off = {mode: summary([on - off for on, off in zip(pinning[mode], pinning["off"])])
+                    for mode in ("contact", "list-sessions")}
     floor_cold = summary(cold_starts["floor"])
     floor_ping = metric("floor", "p50_us", 0)
     cold = summary(cold_starts["bootstrap"])
@@ -251,6 +291,10 @@ def main():
         ("warm closed invocation p50 / p99 (lookup + delivery)", "%s / %s" % (spread(closed, us), us(closed99[0])),
          "floor ping %s; C, same 4 exchanges %s" % (us(floor_ping[0]), us(metric("floor-forward", "p50_us", 0)[0])),
          "≤ 3× floor ping", closed[0] <= 3 * floor_ping[0]),
+        ("warm opened p50: pinning off / from the contact / through List Sessions",
+         " / ".join(us(summary(pinning[mode])[0]) for mode in PINNING_MODES), "exchanges 2 / 3 / 4", "(diagnostic)", None),
+        ("  the pin's cost over off, paired: + PUT / + List Sessions and PUT",
+         "%s / %s" % (spread(pin_over_off["contact"], us), spread(pin_over_off["list-sessions"], us)), "", "(diagnostic)", None),
         ("warm throughput (ping / closed)", "%.0f / %.0f per s" % (
             statistics.median(r["warm"][0]["per_second"] for r in results["bootstrap"]),
             statistics.median(r["warm"][1]["per_second"] for r in results["bootstrap"])),
@@ -286,7 +330,7 @@ def main():
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print("\n".join(lines))
     with open(os.path.join(BENCH, "results.json"), "w") as out:
-        json.dump({"runs": results, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor, "pie_over_fixed": pie_over_fixed,
+        json.dump({"runs": results, "pinning": pinning, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor, "pie_over_fixed": pie_over_fixed,
                    "one_cpu": one_cpu, "zip_bytes": zip_bytes, "binary_bytes": binary_bytes,
                    "handler": handlers, "backfill": backfill}, out)
 

@@ -199,10 +199,17 @@ static char **start_servers(FILE *record, const char *log_level) {
     int runtime_port, fullstory_port, intercom_port;
     runtime_listen = listen_loopback(&runtime_port);
     runtime.fd = -1;
-    fullstory = (stand_in_t){listen_loopback(&fullstory_port), "{}", record};
+    // BENCH_FULLSTORY_BODY: what FullStory's stand-in answers (a List Sessions answer is also a fine Create Event
+    // answer); BENCH_CONTACT_WITHOUT_SESSION: the contact carries no session (pinning then lists sessions).
+    const char *fullstory_body = getenv("BENCH_FULLSTORY_BODY") ? getenv("BENCH_FULLSTORY_BODY") : "{}";
+    fullstory = (stand_in_t){listen_loopback(&fullstory_port), fullstory_body, record};
     intercom = (stand_in_t){listen_loopback(&intercom_port),
-                            "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
-                            "\"custom_attributes\":{\"fs_session_id\":\"5629499534213120:6392134624958464\"}}", NULL};
+                            getenv("BENCH_CONTACT_WITHOUT_SESSION")
+                                ? "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
+                                  "\"custom_attributes\":{}}"
+                                : "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
+                                  "\"custom_attributes\":{\"fs_session_id\":\"5629499534213120:6392134624958464\"}}",
+                            NULL};
     pthread_t t1, t2;
     pthread_create(&t1, NULL, serve, &fullstory);
     pthread_create(&t2, NULL, serve, &intercom);
@@ -214,7 +221,8 @@ static char **start_servers(FILE *record, const char *log_level) {
     static char *fixed[] = {api, fs_url, ic_url, "FULLSTORY_API_KEY=bench-key",
                             "INTERCOM_CLIENT_SECRET=test-intercom-client-secret", "INTERCOM_ACCESS_TOKEN=bench-token",
                             "AWS_LAMBDA_LOG_FORMAT=JSON", level, "PATH=/usr/bin:/bin", NULL};
-    // The delivery queue's settings (DELIVERY_*, AWS_*) pass through from our own environment (make soak).
+    // The delivery queue's settings (DELIVERY_*, AWS_*) pass through from our own environment (make soak), and
+    // INTERCOM_PIN_SESSIONS (make bench's pinning rows).
     extern char **environ;
     size_t count = sizeof fixed / sizeof *fixed, extra = 0;
     for (char **e = environ; *e; e++) extra++;
@@ -222,7 +230,9 @@ static char **start_servers(FILE *record, const char *log_level) {
     size_t n = 0;
     for (size_t i = 0; fixed[i]; i++) envp[n++] = fixed[i];
     for (char **e = environ; *e; e++)
-        if ((!strncmp(*e, "DELIVERY_", 9) || !strncmp(*e, "AWS_", 4)) && strncmp(*e, "AWS_LAMBDA_", 11)) envp[n++] = *e;
+        if (((!strncmp(*e, "DELIVERY_", 9) || !strncmp(*e, "AWS_", 4)) && strncmp(*e, "AWS_LAMBDA_", 11)) ||
+            !strncmp(*e, "INTERCOM_PIN_SESSIONS=", 22))
+            envp[n++] = *e;
     envp[n] = NULL;
     return envp;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A local stand-in for FullStory's Events API on 127.0.0.1: Create Event (POST /v2/events) and batch import
-(POST /v2/events/batch, a job PROCESSING on its first poll and COMPLETED after).
+(POST /v2/events/batch, a job PROCESSING on its first poll and COMPLETED after), and List Sessions (GET
+/sessions/v2, which lists no session here).
 
 Prints one short line per Create Event request (event, idempotency key, session link; the whole body with
 --show-bodies), appends it as one JSON line to --record, and answers 200 {} (after --delay-ms). While the file
@@ -52,6 +53,8 @@ def main():
             self.wfile.write(body)
 
         def do_GET(self):
+            if self.path.startswith("/sessions/v2?"):
+                return self.answer(200, b'{"sessions":[]}')
             # GET /v2/events/batch/<id>[/errors]
             parts = self.path.split("?")[0].strip("/").split("/")
             if len(parts) < 4 or parts[:3] != ["v2", "events", "batch"] or parts[3] not in jobs:

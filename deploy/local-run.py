@@ -8,6 +8,8 @@ failures), and checks that every queued event was delivered exactly once. Run wi
 deploy/fetch-moto.sh (it needs boto3).
 """
 import argparse
+import hashlib
+import hmac
 import json
 import os
 import sys
@@ -24,7 +26,7 @@ class Local:
     def __init__(self, port, work):
         self.url = "http://127.0.0.1:%s/2015-03-31/functions/function/invocations" % port
         self.work = work
-        self.log_offset = 0
+        self.log_offsets = {}
         with open(os.path.join(work, "sqs.json")) as info:
             self.sqs_info = json.load(info)
         role = self.sqs_info["role"]
@@ -54,11 +56,23 @@ class Local:
             return [json.loads(line) for line in lines if line.strip()]
 
     def print_stand_in_lines(self):
-        """What the stand-in printed since the last call."""
-        with open(os.path.join(self.work, "fullstory.log")) as log:
-            log.seek(self.log_offset)
-            sys.stdout.write(log.read())
-            self.log_offset = log.tell()
+        """What the stand-ins printed since the last call."""
+        for name in ("intercom.log", "fullstory.log"):
+            path = os.path.join(self.work, name)
+            if not os.path.exists(path):
+                continue
+            with open(path) as log:
+                log.seek(self.log_offsets.get(name, 0))
+                sys.stdout.write(log.read())
+                self.log_offsets[name] = log.tell()
+
+    def intercom(self, method, path, body=None):
+        with open(os.path.join(self.work, "intercom.port")) as port:
+            url = "http://127.0.0.1:%s%s" % (port.read().strip(), path)
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return json.load(answer)
 
     def queue_counts(self, name):
         attributes = self.sqs.get_queue_attributes(QueueUrl=self.sqs_info["queues"][name], AttributeNames=["All"])
@@ -86,6 +100,44 @@ def run_events(local, files):
     local.print_stand_in_lines()
     print()
     table(rows, ("event file", "status", "FullStory event", "session link"))
+
+
+def signed(body):
+    """A REST API (payload 1.0) event around a notification body, signed as Intercom signs it."""
+    secret = os.environ.get("INTERCOM_CLIENT_SECRET", "test-intercom-client-secret").encode()
+    signature = "sha1=" + hmac.new(secret, body.encode(), hashlib.sha1).hexdigest()
+    return json.dumps({"httpMethod": "POST", "path": "/intercom", "headers": {"X-Hub-Signature": signature},
+                       "requestContext": {"requestId": "local"}, "body": body, "isBase64Encoded": False}).encode()
+
+
+def run_pinning(local):
+    conversation, contact = "215472621209999", "696205460674dbb9050aa7fd"
+    print("\nSession pinning: a conversation opened in the Messenger")
+    with open("events/bodies/opened.json") as source:
+        opened = source.read().replace("215472621202693", conversation).replace("notif_3b8c6d2f", "notif_local-pin")
+    before = len(local.received())
+    response = local.invoke(signed(opened))
+    local.print_stand_in_lines()
+    pin = local.intercom("GET", "/conversations/" + conversation)["custom_attributes"].get("fs_session_id")
+    opened_link = ", ".join(r["link"] for r in local.received()[before:]) or "-"
+    print("answer %s; the Opened event: %s; pinned on the conversation: %s" % (response.get("statusCode"), opened_link, pin))
+
+    later = "5843956264747008:1000000000000000001"
+    local.intercom("POST", "/_local/contacts/" + contact, {"fs_session_id": later})
+    print("\nA later visit: the contact's fs_session_id is now %s; the conversation is closed" % later)
+    with open("events/bodies/closed.json") as source:
+        closed = source.read().replace("215472621202693", conversation).replace("notif_0c9a7a1e", "notif_local-pin")
+    # Intercom sends the conversation's attributes with every later event of it.
+    closed = closed.replace('"custom_attributes":{', '"custom_attributes":{"fs_session_id":%s,' % json.dumps(pin), 1)
+    before = len(local.received())
+    response = local.invoke(signed(closed))
+    local.print_stand_in_lines()
+    links = [r["link"] for r in local.received()[before:] if r["status"] == 200]
+    pinned_id = "5843956264747008:7277829567598157832"
+    on_pin = bool(pin) and links == ["session.id " + pinned_id]
+    print("answer %s; the Closed event: %s; on the pinned session, not the later visit: %s"
+          % (response.get("statusCode"), ", ".join(links) or "-", "yes" if on_pin else "NO"))
+    return on_pin
 
 
 def run_outage(local):
@@ -139,11 +191,14 @@ def main():
     parser.add_argument("--invoke-port", required=True)
     parser.add_argument("--work", required=True)
     parser.add_argument("--outage", action="store_true")
+    parser.add_argument("--pinning", action="store_true")
     parser.add_argument("files", nargs="+")
     args = parser.parse_args()
     local = Local(args.invoke_port, args.work)
     local.wait_until_listening()
     run_events(local, args.files)
+    if args.pinning and os.environ.get("INTERCOM_PIN_SESSIONS", "true") == "true" and not run_pinning(local):
+        sys.exit(1)
     if args.outage and not run_outage(local):
         sys.exit(1)
 
