@@ -60,7 +60,7 @@ let package = Package(
             name: "Backfill",
             dependencies: [
                 "IntercomFullStory", "IntercomFullStoryFunction", "CurlHTTP", "FlatJSON", "FileContents", "LambdaRuntime",
-                "ProductVersion", "SystemClock",
+                "ProductVersion", "SystemClock", "ASCIIText",
             ]
         ),
 
@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory", "SystemClock",
+                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory", "SystemClock", "ASCIIText",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -138,7 +138,7 @@ let package = Package(
             name: "FlatJSONTests",
             dependencies: ["FlatJSON", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport", "SystemClock"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport", "SystemClock", "ASCIIText"]),
         .testTarget(name: "ASCIITextTests", dependencies: ["ASCIIText"]),
         .testTarget(name: "AWSSQSTests", dependencies: ["AWSSQS", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "SwiftRuntimeStartupTests", dependencies: ["SwiftRuntimeStartup"]),

@@ -66,15 +66,14 @@ final class CreateEventSender {
                 }
             }
             switch reply {
-            case .accepted, .keyUsedWithAnotherBody:
-                // The second: an earlier run sent the event under its key with another body; FullStory has it.
+            case .accepted:
                 onResult(.sent(key: key))
             case .sessionFull where current[index].link != .unlinked:
                 current[index] = current[index].unlinked()
                 return .init(request: request(current[index]), afterMilliseconds: 0)
             case .sessionFull:
                 onResult(.refused(key: key, status: 400, code: "session_page_limit_exceeded"))
-            case .rejected(let status, let code):
+            case .rejected(let status, let code), .keyUsedWithAnotherBody(let status, let code):
                 onResult(.refused(key: key, status: status, code: code))
             case .refused(let status, _):
                 refusedCredentials = status

@@ -8,6 +8,8 @@ import IntercomFullStoryFunction
 struct DataAttributesClient {
     struct Attribute: Equatable {
         var name: String
+        var dataType: String?
+        var apiWritable: Bool
         var messengerWritable: Bool
         var archived: Bool
     }
@@ -22,17 +24,19 @@ struct DataAttributesClient {
     static let timeoutMilliseconds = 15_000
     let api: IntercomAPI
 
-    /// The workspace's name and id (`app.name`, `app.id_code`) and the token's admin email.
-    func workspace() throws -> (name: String?, id: String?, admin: String?) {
+    /// The workspace's name and id (`app.name`, `app.id_code`).
+    func workspace() throws -> (name: String?, id: String?) {
         let root = try get("/me")
-        return (root["app", "name"]?.string, root["app", "id_code"]?.string, root["email"]?.string)
+        return (root["app", "name"]?.string, root["app", "id_code"]?.string)
     }
 
     func attributes(model: String) throws -> [Attribute] {
         let root = try get("/data_attributes?model=" + model)
         return (root["data"]?.elements.map { $0 } ?? []).compactMap { element in
             guard let name = element["name"]?.string else { return nil }
-            return Attribute(name: name, messengerWritable: element["messenger_writable"]?.bool ?? false, archived: element["archived"]?.bool ?? false)
+            return Attribute(
+                name: name, dataType: element["data_type"]?.string, apiWritable: element["api_writable"]?.bool ?? true,
+                messengerWritable: element["messenger_writable"]?.bool ?? false, archived: element["archived"]?.bool ?? false)
         }
     }
 

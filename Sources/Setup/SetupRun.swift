@@ -31,7 +31,7 @@ public final class SetupRun {
         // 1. The token and its workspace; nothing else can work without it.
         do {
             let workspace = try intercom.workspace()
-            write("ok    Intercom: workspace \(workspace.name ?? "?") (\(workspace.id ?? "?")), token of \(workspace.admin ?? "an app")")
+            write("ok    Intercom: workspace \(workspace.name ?? "?") (\(workspace.id ?? "?"))")
         } catch {
             fail("Intercom: cannot read the workspace (GET /me): \(explain(error, permission: "Read admins"))")
             return
@@ -68,7 +68,11 @@ public final class SetupRun {
             return
         }
         if let found = existing.first(where: { $0.name == name && !$0.archived }) {
-            if messengerWritable && !found.messengerWritable {
+            if let type = found.dataType, type != "string" {
+                todo("Intercom: the \(model) attribute \"\(name)\" exists with the format \(type); a session is text: archive it and run setup again, or set FULLSTORY_SESSION_ATTRIBUTE to another name")
+            } else if !found.apiWritable {
+                todo("Intercom: the \(model) attribute \"\(name)\" may not be written through the API: allow it in Settings, Data")
+            } else if messengerWritable && !found.messengerWritable {
                 todo("Intercom: the \(model) attribute \"\(name)\" exists but the Messenger may not write it: Settings, Data, People, \"\(name)\", allow the Messenger to update it")
             } else {
                 write("ok    Intercom: the \(model) attribute \"\(name)\" exists")

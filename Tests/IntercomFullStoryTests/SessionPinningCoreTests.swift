@@ -42,8 +42,22 @@ import Testing
         #expect(SessionReplayURL.link("http://app.fullstory.com/ui/o-1/session/5843956264747008%3A7277829567598157832", to: Self.session) == nil)
         #expect(SessionReplayURL.link("https://app.fullstory.com/ui/o-1/session/1%3A2", to: Self.session) == nil)
         #expect(SessionReplayURL.link("5843956264747008:7277829567598157832", to: Self.session) == nil)
-        #expect(SessionReplayURL.link(link + "?" + String(repeating: "a", count: 300), to: Self.session) == nil)
         #expect(SessionReplayURL.link(nil, to: Self.session) == nil)
+        // Query and fragment are dropped; a host other than FullStory's app is never written where agents click.
+        #expect(SessionReplayURL.link(link + "?utm=" + String(repeating: "a", count: 300) + "#x", to: Self.session) == link)
+        #expect(SessionReplayURL.link("HTTPS://APP.EU1.FULLSTORY.COM/ui/o-1/session/5843956264747008%3A7277829567598157832", to: Self.session)
+            == "https://app.eu1.fullstory.com/ui/o-1/session/5843956264747008%3A7277829567598157832")
+        for foreign in [
+            "https://evil.example/session/5843956264747008%3A7277829567598157832",
+            "https://app.fullstory.com.evil.example/ui/o-1/session/5843956264747008%3A7277829567598157832",
+            "https://user@app.fullstory.com/ui/o-1/session/5843956264747008%3A7277829567598157832",
+            "https://app.fullstory.com:8443/ui/o-1/session/5843956264747008%3A7277829567598157832",
+        ] {
+            #expect(SessionReplayURL.link(foreign, to: Self.session) == nil, "\(foreign)")
+            // Such a value still names the session for linking; only the link is not kept.
+            #expect(SessionPin(session: Self.session, source: .contactAttribute, link: foreign, orgID: nil, fullStoryAPIURL: "https://api.fullstory.com").attributeValue
+                == Self.session.value)
+        }
     }
 
     @Test func thePinIsALinkWhenOneIsKnownElseTheID() {
@@ -141,12 +155,18 @@ import Testing
         func classify(_ status: Int, _ body: String) -> FullStoryReply {
             FullStoryReply.classify(status: status, body: Array(body.utf8), retryAfter: nil)
         }
-        #expect(classify(400, #"{"code":"invalid_argument","message":"idempotency key reused with another body"}"#) == .keyUsedWithAnotherBody)
-        #expect(classify(409, #"{"code":"idempotency_conflict","message":"conflict"}"#) == .keyUsedWithAnotherBody)
-        #expect(classify(422, #"{"code":"failed_precondition","message":"The Idempotency-Key was used with a different request"}"#) == .keyUsedWithAnotherBody)
+        #expect(classify(400, #"{"code":"invalid_argument","message":"idempotency key reused with another body"}"#)
+            == .keyUsedWithAnotherBody(status: 400, code: "invalid_argument"))
+        #expect(classify(409, #"{"code":"idempotency_conflict","message":"the request body does not match"}"#)
+            == .keyUsedWithAnotherBody(status: 409, code: "idempotency_conflict"))
+        #expect(classify(422, #"{"code":"failed_precondition","message":"The Idempotency-Key was used with a different request"}"#)
+            == .keyUsedWithAnotherBody(status: 422, code: "failed_precondition"))
+        // Naming the key is not enough: a bad header is a refusal, a request still in progress is retried.
+        #expect(classify(400, #"{"code":"invalid_argument","message":"invalid Idempotency-Key header"}"#) == .rejected(status: 400, code: "invalid_argument"))
+        #expect(classify(409, #"{"code":"aborted","message":"a request with this idempotency key is in progress"}"#) == .retryable(status: 409, retryAfterSeconds: nil))
         #expect(classify(400, #"{"code":"invalid_argument","message":"name is required"}"#) == .rejected(status: 400, code: "invalid_argument"))
         #expect(classify(400, #"{"code":"session_page_limit_exceeded","message":"full"}"#) == .sessionFull)
-        #expect(classify(404, #"{"code":"idempotency","message":"x"}"#) == .refused(status: 404, code: "idempotency"))
+        #expect(classify(404, #"{"code":"idempotency","message":"body reused"}"#) == .refused(status: 404, code: "idempotency"))
     }
 
     static func draft(_ body: String) -> EventDraft? {

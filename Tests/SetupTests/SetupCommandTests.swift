@@ -40,7 +40,8 @@ import Testing
         let rig = try Self.rig(try IntercomStandIn(dataAttributes: []))
         let first = try rig.run()
         #expect(first.status == 0, "\(first.output)\(first.errors)")
-        #expect(first.output.contains("ok    Intercom: workspace Example Shop (abc123def), token of admin@example.com"))
+        #expect(first.output.contains("ok    Intercom: workspace Example Shop (abc123def)\n"))
+        #expect(!first.output.contains("@"), "no admin's email")
         #expect(first.output.contains(#"done  Intercom: created the contact attribute "fs_session_id""#))
         #expect(first.output.contains(#"done  Intercom: created the conversation attribute "fs_session_id""#))
         #expect(first.output.contains("ok    FullStory: the key may list sessions"))
@@ -85,6 +86,17 @@ import Testing
         #expect(outcome.output.contains("todo  Intercom: cannot create the conversation attribute through the API (Intercom answered 400 parameter_invalid)"))
         #expect(outcome.output.contains(#"Settings, Data, Conversations, Create attribute: name "fs_session_id", format Text"#))
         #expect(outcome.output.hasSuffix("Set-up incomplete: see the lines marked \"todo\" or \"fail\" above.\n"))
+        rig.shutdown()
+    }
+
+    @Test func anAttributeOfAnotherFormatIsToldNotAccepted() throws {
+        let rig = try Self.rig(try IntercomStandIn(dataAttributes: [
+            .init(name: "fs_session_id", model: "contact", messengerWritable: true), .init(name: "fs_session_id", model: "conversation", dataType: "integer"),
+        ]))
+        let outcome = try rig.run()
+        #expect(outcome.status == 1)
+        #expect(outcome.output.contains(#"todo  Intercom: the conversation attribute "fs_session_id" exists with the format integer"#))
+        #expect(rig.creations.isEmpty)
         rig.shutdown()
     }
 

@@ -1,3 +1,4 @@
+import ASCIIText
 import FlatJSON
 import NIOConcurrencyHelpers
 
@@ -17,11 +18,13 @@ public final class IntercomStandIn: Sendable {
         public var name: String
         public var model: String
         public var messengerWritable: Bool
+        public var dataType: String
 
-        public init(name: String, model: String, messengerWritable: Bool = false) {
+        public init(name: String, model: String, messengerWritable: Bool = false, dataType: String = "string") {
             self.name = name
             self.model = model
             self.messengerWritable = messengerWritable
+            self.dataType = dataType
         }
     }
 
@@ -113,9 +116,10 @@ public final class IntercomStandIn: Sendable {
         guard let root = try? JSONDocument(parsing: body).root, let attributes = root["custom_attributes"], attributes.kind == .object
         else { return error(400, "parameter_invalid", "custom_attributes must be an object") }
         for (name, value) in attributes.members {
-            guard state.dataAttributes.contains(where: { $0.name == name && $0.model == "conversation" }) else {
+            guard let known = state.dataAttributes.first(where: { $0.name == name && $0.model == "conversation" }) else {
                 return error(400, "parameter_invalid", "Custom attribute '\(name)' does not exist")
             }
+            guard known.dataType == "string" else { return error(400, "parameter_invalid", "'\(name)' must be a \(known.dataType)") }
             guard let text = value.string else { return error(400, "parameter_invalid", "'\(name)' must be a string") }
             state.conversations[id, default: [:]][name] = text
         }
@@ -153,7 +157,7 @@ public final class IntercomStandIn: Sendable {
     }
 
     static func element(_ attribute: DataAttribute) -> String {
-        #"{"type":"data_attribute","name":"\#(attribute.name)","full_name":"custom_attributes.\#(attribute.name)","model":"\#(attribute.model)","data_type":"string","api_writable":true,"messenger_writable":\#(attribute.messengerWritable),"archived":false,"custom":true}"#
+        #"{"type":"data_attribute","name":"\#(attribute.name)","full_name":"custom_attributes.\#(attribute.name)","model":"\#(attribute.model)","data_type":"\#(attribute.dataType)","api_writable":true,"messenger_writable":\#(attribute.messengerWritable),"archived":false,"custom":true}"#
     }
 
     static func list(_ attributes: [DataAttribute]) -> String {
@@ -168,17 +172,6 @@ public final class IntercomStandIn: Sendable {
 extension Substring {
     /// `%XX` decoded (enough for the ids of these paths).
     var removingPercentEncoding: String {
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        PercentEncoding.decoded(utf8).map { String(decoding: $0, as: UTF8.self) } ?? String(self)
     }
 }

@@ -6,10 +6,11 @@ public enum FullStoryReply: Sendable, Equatable {
     case accepted
     /// 400 `session_page_limit_exceeded`: send the event again without the session.
     case sessionFull
-    /// The key was used before with another body (a retry that resolved another session): FullStory recorded the
-    /// event then, so it counts as delivered. FullStory does not document this answer's status or code; any 400,
-    /// 409 or 422 whose code or message speaks of the idempotency key is taken for it.
-    case keyUsedWithAnotherBody
+    /// The key was used before with another body. FullStory does not document this answer's status or code: a 400,
+    /// 409 or 422 whose code or message names the idempotency key and a body that differs (or its reuse) is taken
+    /// for it. Only the caller knows whether that means "recorded earlier" (Intercom's retry of a webhook that
+    /// resolved another session) or a real refusal.
+    case keyUsedWithAnotherBody(status: Int, code: String?)
     /// The event itself was refused (400 and other 4xx): retrying cannot help.
     case rejected(status: Int, code: String?)
     /// Our credentials or configuration were refused (401, 403, 404): needs an operator.
@@ -28,24 +29,24 @@ public enum FullStoryReply: Sendable, Equatable {
         default:
             let code = errorCode(body)
             if status == 400 && code == "session_page_limit_exceeded" { return .sessionFull }
-            if [400, 409, 422].contains(status), mentionsIdempotencyKey(body) { return .keyUsedWithAnotherBody }
+            if [400, 409, 422].contains(status), let text = idempotencyError(body) {
+                if ["body", "differ", "match", "reuse"].contains(where: { text.contains($0) }) {
+                    return .keyUsedWithAnotherBody(status: status, code: code)
+                }
+                // The same key still in progress (a concurrent request): nothing was saved, so try again.
+                if status == 409 { return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(parseRetryAfter)) }
+            }
             return .rejected(status: status, code: code)
         }
     }
 
-    /// Whether the error's code or message names the idempotency key (read, never logged: the message may echo
-    /// request data).
-    static func mentionsIdempotencyKey(_ body: [UInt8]) -> Bool {
-        guard let document = try? JSONDocument(parsing: body) else { return false }
-        let marker = Array("idempoten".utf8)
-        for field in ["code", "message"] {
-            guard let text = document.root[field]?.stringBytes, text.count >= marker.count else { continue }
-            let lowered = text.map(ASCII.lowercased)
-            for start in 0...(lowered.count - marker.count) where lowered[start..<start + marker.count].elementsEqual(marker) {
-                return true
-            }
-        }
-        return false
+    /// The error's code and message, lower-cased, when one of them names the idempotency key (read, never logged:
+    /// the message may echo request data).
+    static func idempotencyError(_ body: [UInt8]) -> String? {
+        guard let document = try? JSONDocument(parsing: body) else { return nil }
+        let text = ["code", "message"].compactMap { document.root[$0]?.string }.joined(separator: " ")
+        let lowered = ASCII.lowercased(text)
+        return lowered.contains("idempoten") ? lowered : nil
     }
 
     /// FullStory's error body is `{"message": "...", "code": "snake_case"}`; only the code is kept (the

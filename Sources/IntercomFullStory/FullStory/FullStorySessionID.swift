@@ -41,18 +41,6 @@ public struct FullStorySessionID: Sendable, Equatable, CustomStringConvertible {
     private static let halfRule = IdentifierRule(punctuation: "-_", maximumLength: 256)
 
     private static func percentDecoded(_ text: ArraySlice<UInt8>) -> String? {
-        var output: [UInt8] = []
-        var bytes = text.makeIterator()
-        while let byte = bytes.next() {
-            guard byte == UInt8(ascii: "%") else {
-                output.append(byte)
-                continue
-            }
-            guard let high = bytes.next().flatMap(Hex.value), let low = bytes.next().flatMap(Hex.value) else {
-                return nil
-            }
-            output.append(high << 4 | low)
-        }
-        return String(decoding: output, as: UTF8.self)
+        PercentEncoding.decoded(text).map { String(decoding: $0, as: UTF8.self) }
     }
 }

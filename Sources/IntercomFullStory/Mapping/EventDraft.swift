@@ -19,6 +19,8 @@ public struct EventDraft: Sendable {
     public var itemSessionAttribute: String?
     /// Where `itemSessionAttribute` comes from, for the link's label.
     public var itemSessionSource: SessionLink.Source
+    /// Intercom's retry of this notification (`delivery_attempts` over 1): an earlier attempt may have delivered.
+    public var isIntercomRetry: Bool = false
     /// Set for a customer's new conversation that pinning may write on (`PinTarget`).
     public var pinTarget: PinTarget? = nil
     /// A ticket's linked conversation (`linked_objects`), whose pin may link the ticket's events. Ticket payloads

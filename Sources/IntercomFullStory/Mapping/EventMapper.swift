@@ -27,7 +27,7 @@ public struct EventMapper: Sendable {
         if route.topic == PinTarget.topic, let sourceType = conversation.sourceType {
             draft.pinTarget = PinTarget(
                 conversationID: conversation.id, conversationCreatedAt: conversation.createdAt,
-                startedInMessenger: sourceType == "conversation", isRetry: (notification.deliveryAttempts ?? 1) > 1)
+                startedInMessenger: sourceType == "conversation", isRetry: draft.isIntercomRetry)
         }
         return draft
     }
@@ -45,7 +45,7 @@ public struct EventMapper: Sendable {
             route: route, eventName: eventName, notificationID: notification.id, appID: notification.appID, itemID: itemID,
             timestamp: moment.map { ISO8601.format(unixSeconds: $0) }, properties: properties, idempotencyKey: key,
             contactID: contact?.id, externalID: contact?.externalID, itemSessionAttribute: itemSessionAttribute,
-            itemSessionSource: itemSessionSource)
+            itemSessionSource: itemSessionSource, isIntercomRetry: (notification.deliveryAttempts ?? 1) > 1)
     }
 
     private func momentPart(_ moment: TopicRoute.Moment, _ conversation: IntercomConversation)

@@ -21,6 +21,9 @@ public struct PinMessage: Sendable, Equatable {
         case intercomUnavailable = "intercom_unavailable"
         /// The webhook's time was spent before the write could start.
         case noTimeLeft = "no_time_left"
+        /// Intercom's retry of the webhook could not read whether an earlier attempt pinned the conversation:
+        /// redelivery reads it again first, and writes only on a conversation without a pin.
+        case pinUnknown = "pin_unknown"
     }
 
     public var conversationID: String

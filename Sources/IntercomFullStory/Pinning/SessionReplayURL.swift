@@ -12,7 +12,7 @@ public enum SessionReplayURL {
     /// The replay link for `session` in `orgID`'s account, on the app host of the API's region.
     public static func make(orgID: String, session: FullStorySessionID, fullStoryAPIURL: String) -> String? {
         guard orgIDRule.accepts(orgID.utf8) else { return nil }
-        let encodedID = session.value.replacingColons()
+        let encodedID = PercentEncoding.encoded(session.value)
         let url = "https://\(appHost(forAPI: fullStoryAPIURL))/ui/\(orgID)/session/\(encodedID)"
         return url.utf8.count <= maximumLength ? url : nil
     }
@@ -24,22 +24,24 @@ public enum SessionReplayURL {
         return ASCII.lowercased(host).hasSuffix("eu1.fullstory.com") ? "app.eu1.fullstory.com" : "app.fullstory.com"
     }
 
-    /// `text` when it is an `https://` link to `session` that fits an Intercom attribute (the contact's attribute
-    /// as the browser stored it, or List Sessions' `fsUrl`); `nil` otherwise.
-    public static func link(_ text: String?, to session: FullStorySessionID) -> String? {
-        guard let text = text?.trimmingASCIIWhitespace(), text.utf8.count <= maximumLength,
-            ASCII.lowercased(String(text.prefix(8))) == "https://", text.isHeaderSafe,
-            FullStorySessionID(parsing: text) == session
-        else { return nil }
-        return text
-    }
-}
+    /// FullStory's app hosts: a link elsewhere is never written where agents click it (the contact's attribute is
+    /// set by the browser, so by anyone).
+    public static let appHosts: Set<String> = ["app.fullstory.com", "app.eu1.fullstory.com", "www.fullstory.com", "fullstory.com"]
 
-extension String {
-    fileprivate func replacingColons() -> String {
-        var output = ""
-        output.reserveCapacity(utf8.count + 2)
-        for character in self { if character == ":" { output += "%3A" } else { output.append(character) } }
-        return output
+    /// The link to `session` in `text`, as `https://<FullStory app host><path>` (query and fragment dropped), when
+    /// `text` is an `https://` link on one of FullStory's app hosts whose path names `session` and that fits an
+    /// Intercom attribute: the contact's attribute as the browser stored it, or List Sessions' `fsUrl`.
+    public static func link(_ text: String?, to session: FullStorySessionID) -> String? {
+        guard let text = text?.trimmingASCIIWhitespace(), text.isHeaderSafe, ASCII.lowercased(String(text.prefix(8))) == "https://"
+        else { return nil }
+        let afterScheme = text.dropFirst(8)
+        let hostEnd = afterScheme.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? afterScheme.endIndex
+        let host = ASCII.lowercased(String(afterScheme[..<hostEnd]))
+        guard appHosts.contains(host) else { return nil }
+        let rest = afterScheme[hostEnd...]
+        let path = rest.prefix { $0 != "?" && $0 != "#" }
+        let link = "https://" + host + path
+        guard link.utf8.count <= maximumLength, FullStorySessionID(parsing: link) == session else { return nil }
+        return link
     }
 }

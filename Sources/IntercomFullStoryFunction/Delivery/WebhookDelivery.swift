@@ -41,7 +41,8 @@ final class WebhookDelivery {
             let lookup = budget.lookupShare()
             // A ticket whose linked conversation was pinned goes on that conversation's session.
             if let pinner, let linked = draft.linkedConversationID, draft.wantsContactLookup,
-                let pin = pinner.pinWritten(onConversation: linked, source: .linkedConversationAttribute, lookup: lookup, logger: logger)
+                case .pinned(let pin) = pinner.pinWritten(
+                    onConversation: linked, source: .linkedConversationAttribute, budget: lookup, logger: logger)
             {
                 return send(draft.event(pin: pin), draft: draft, budget: budget, start: start, context: context)
             }
@@ -52,8 +53,15 @@ final class WebhookDelivery {
         let lookup = budget.lookupShare()
         var pin = draft.existingPin
         var report = PinReport(outcome: .alreadyPinned, source: .conversationAttribute)
+        // On Intercom's retry, a pin an earlier attempt wrote wins; when that cannot be read, the new search's pin is
+        // not written over what may be there (it is queued for redelivery, which reads again first).
+        var earlierPinUnknown = false
         if pin == nil, target.isRetry {
-            pin = pinner.pinWritten(onConversation: target.conversationID, source: .conversationAttribute, lookup: lookup, logger: logger)
+            switch pinner.pinWritten(onConversation: target.conversationID, source: .conversationAttribute, budget: lookup, logger: logger) {
+            case .pinned(let found): pin = found
+            case .none: break
+            case .unknown: earlierPinUnknown = true
+            }
         }
         var contactAttribute: String?
         if pin == nil {
@@ -64,10 +72,12 @@ final class WebhookDelivery {
         let event = pin.map(draft.event(pin:)) ?? draft.event(contactSessionAttribute: contactAttribute)
         var result = send(event, draft: draft, budget: budget, start: start, context: context)
         if let pin, pin.needsWriting {
-            report.outcome = write(pin, pinner: pinner, target: target, draft: draft, start: start, context: context, result: &result)
+            report.outcome = write(
+                pin, pinner: pinner, target: target, draft: draft, mayOverwrite: !earlierPinUnknown, start: start, context: context,
+                result: &result)
         }
         result.pin = report
-        if case .failed(let reason) = report.outcome, result.reply.response.statusCode < 500 {
+        if case .failed(let reason, _) = report.outcome, result.reply.response.statusCode < 500 {
             result.eventReply = result.reply
             result.reply = .pinNotWritten(reason)
         }
@@ -83,7 +93,7 @@ final class WebhookDelivery {
                 outcome: .unavailable(reason: "FullStory failed \(CircuitBreaker.failureThreshold) times in a row (circuit open)"),
                 attempts: 0, sent: [])
         } else {
-            report = fullStory.deliver(event, budget: budget, logger: logger)
+            report = fullStory.deliver(event, budget: budget, logger: logger, isReplay: draft.isIntercomRetry)
             if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable, now: time.monotonicNanoseconds()) }
         }
         guard let handoff, let reason = Self.queueReason(report.outcome) else {
@@ -116,16 +126,22 @@ final class WebhookDelivery {
     }
 
     /// Writes the pin with what the budget leaves; what cannot be written now is queued, or fails the webhook (503)
-    /// without a queue so that Intercom's retry writes it.
+    /// without a queue so that Intercom's retry writes it. Without `mayOverwrite` (a retry that could not read the
+    /// conversation's pin) nothing is written now.
     private func write(
-        _ pin: SessionPin, pinner: SessionPinner, target: PinTarget, draft: EventDraft, start: UInt64, context: LambdaContext,
-        result: inout WebhookResult
+        _ pin: SessionPin, pinner: SessionPinner, target: PinTarget, draft: EventDraft, mayOverwrite: Bool, start: UInt64,
+        context: LambdaContext, result: inout WebhookResult
     ) -> PinReport.Outcome {
         let logger = context.logger
         let writeBudget = TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: canQueue, time: time)
         let reason: PinMessage.Reason
         let failure: String
-        if let timeout = writeBudget.timeout(cappedAt: TimeBudget.pinCallMilliseconds) {
+        var tried = false
+        if !mayOverwrite {
+            reason = .pinUnknown
+            failure = "cannot read whether an earlier attempt pinned the conversation"
+        } else if let timeout = writeBudget.timeout(cappedAt: TimeBudget.pinCallMilliseconds) {
+            tried = true
             switch pinner.write(pin, conversationID: target.conversationID, timeoutMilliseconds: timeout, logger: logger) {
             case .written: return .pinned
             case .refused(let cause, _): return .refused(cause: cause)
@@ -138,7 +154,7 @@ final class WebhookDelivery {
             reason = .noTimeLeft
             failure = "no time left to write the pin"
         }
-        guard let handoff else { return .failed(reason: failure) }
+        guard let handoff else { return .failed(reason: failure, tried: tried) }
         let message = PinMessage(
             conversationID: target.conversationID, attribute: pinner.attribute, pin: pin, origin: Self.origin(draft), reason: reason,
             queuedAt: Int(time.epochMilliseconds() / 1000))
@@ -153,7 +169,7 @@ final class WebhookDelivery {
                 "cannot queue the pin; Intercom will retry the webhook",
                 metadata: ["error": "\(error)", "conversationId": "\(target.conversationID)"])
             result.pinHandoffFailure = error
-            return .failed(reason: "\(failure), and the queue did not take the pin")
+            return .failed(reason: "\(failure), and the queue did not take the pin", tried: tried)
         }
     }
 

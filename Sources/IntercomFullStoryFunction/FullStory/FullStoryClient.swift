@@ -40,8 +40,12 @@ public final class FullStoryClient {
     }
 
     /// Sends `event` within `budget`. With `retrying` false, a 429, 5xx or transport failure ends the delivery at
-    /// once (redelivery: the queue retries later); the unlinked resend after a full session is still made.
-    public func deliver(_ event: FullStoryEvent, budget: TimeBudget, logger: Logger, retrying: Bool = true) -> Report {
+    /// once (redelivery: the queue retries later); the unlinked resend after a full session is still made. With
+    /// `isReplay` (Intercom's retry of the webhook), FullStory's refusal of the key with another body means an
+    /// earlier attempt recorded the event: delivered. Otherwise that answer is a refusal like any other.
+    public func deliver(_ event: FullStoryEvent, budget: TimeBudget, logger: Logger, retrying: Bool = true, isReplay: Bool = false)
+        -> Report
+    {
         var current = event
         var body = event.body()  // retries send the same bytes; only the unlinked variant has its own
         var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"), attempts: 0, sent: [])
@@ -84,12 +88,15 @@ public final class FullStoryClient {
             case .accepted:
                 report.outcome = .delivered(current)
                 return .finished(report)
-            case .keyUsedWithAnotherBody:
-                // An earlier attempt (Intercom's retry of this webhook, or a queued copy) recorded the event.
-                logger.info(
-                    "FullStory already recorded an event under this key with another body (an earlier attempt); counted as delivered",
+            case .keyUsedWithAnotherBody where isReplay:
+                // An earlier attempt of this webhook recorded the event, on the session it found then.
+                logger.warning(
+                    "FullStory already recorded an event under this key with another body (an earlier attempt of this webhook); counted as delivered",
                     metadata: ["idempotencyKey": "\(current.idempotencyKey)"])
                 report.outcome = .delivered(current)
+                return .finished(report)
+            case .keyUsedWithAnotherBody(let status, let code):
+                report.outcome = .rejected(status: status, code: code)
                 return .finished(report)
             case .sessionFull where !sentUnlinked:
                 logger.warning("FullStory session is full; sending the event without it", metadata: ["idempotencyKey": "\(current.idempotencyKey)"])

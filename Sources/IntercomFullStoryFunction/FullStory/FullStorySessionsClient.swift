@@ -1,3 +1,4 @@
+import ASCIIText
 import CurlHTTP
 import IntercomFullStory
 

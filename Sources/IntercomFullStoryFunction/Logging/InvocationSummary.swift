@@ -67,7 +67,7 @@ public enum InvocationSummary: Sendable {
                 "outcome": "redelivery", "records": "\(summary.records)", "delivered": "\(summary.delivered)",
                 "failed": "\(summary.failed)", "rejected": "\(summary.rejected)", "notOurs": "\(summary.notOurs)",
                 "deadLettered": "\(summary.deadLettered)", "attempts": "\(summary.fullStoryAttempts)",
-                "pinned": "\(summary.pinned)", "pinFailed": "\(summary.pinFailed)",
+                "pinned": "\(summary.pinned)", "pinFailed": "\(summary.pinFailed)", "pinsSkipped": "\(summary.pinsSkipped)",
                 "durationMs": "\(milliseconds)",
             ]
         }

@@ -11,8 +11,8 @@ public struct PinReport: Sendable, Equatable {
         case pinned
         /// Not written now; the pin message went to the delivery queue.
         case queued(messageID: String, reason: PinMessage.Reason)
-        /// Not written and not queued: the webhook answers 503 so that Intercom retries.
-        case failed(reason: String)
+        /// Not written and not queued: the webhook answers 503 so that Intercom retries. `tried`: a write was made.
+        case failed(reason: String, tried: Bool)
         /// Intercom refused the write for a reason only an operator can fix: not retried.
         case refused(cause: String)
         /// The conversation was deleted before the write.
@@ -34,7 +34,8 @@ public struct PinReport: Sendable, Equatable {
     /// A write was tried and did not succeed (`PinFailed`).
     public var writeFailed: Bool {
         switch outcome {
-        case .failed, .refused: true
+        case .failed(_, let tried): tried
+        case .refused: true
         case .queued(_, let reason): reason == .intercomUnavailable
         default: false
         }

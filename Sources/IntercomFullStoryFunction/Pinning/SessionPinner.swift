@@ -26,18 +26,28 @@ final class SessionPinner {
         self.fullStoryAPIURL = fullStoryAPIURL
     }
 
+    /// What a read of a conversation's pin found.
+    enum Reading: Equatable {
+        case pinned(SessionPin)
+        case none
+        /// The read failed: whether a pin is there is not known.
+        case unknown
+    }
+
     /// The pin a conversation holds: on Intercom's retry of a webhook, the one an earlier attempt may have written
     /// (it wins over a new search, so that the retry sends the same Opened event); for a ticket, its linked
-    /// conversation's. `nil` when there is none or the read failed.
-    func pinWritten(onConversation conversationID: String, source: SessionLink.Source, lookup: TimeBudget, logger: Logger) -> SessionPin? {
+    /// conversation's; before redelivery writes a queued pin.
+    func pinWritten(
+        onConversation conversationID: String, attribute: String? = nil, source: SessionLink.Source, budget: TimeBudget, logger: Logger
+    ) -> Reading {
         do {
-            guard let text = try conversations.attribute(attribute, conversationID: conversationID, budget: lookup),
-                let session = FullStorySessionID(parsing: text)
-            else { return nil }
-            return SessionPin(session: session, source: source, link: text, orgID: nil, fullStoryAPIURL: fullStoryAPIURL)
+            guard let text = try conversations.attribute(attribute ?? self.attribute, conversationID: conversationID, budget: budget)
+            else { return .none }
+            guard let session = FullStorySessionID(parsing: text) else { return .none }
+            return .pinned(SessionPin(session: session, source: source, link: text, orgID: nil, fullStoryAPIURL: fullStoryAPIURL))
         } catch {
             logger.warning("cannot read the conversation's pin", metadata: ["conversationId": "\(conversationID)", "error": "Intercom \(error)"])
-            return nil
+            return .unknown
         }
     }
 
@@ -76,8 +86,12 @@ final class SessionPinner {
         SessionPin(session: session, source: source, link: link, orgID: orgID, fullStoryAPIURL: fullStoryAPIURL)
     }
 
-    /// Writes `pin` on the conversation. A refusal is logged at error level once per cause, with its fix.
-    func write(_ pin: SessionPin, conversationID: String, timeoutMilliseconds: Int, logger: Logger) -> IntercomConversationClient.Write {
+    /// Writes `pin` on the conversation, into `attribute` (a queued pin names its own). A refusal is logged at
+    /// error level once per cause, with its fix.
+    func write(
+        _ pin: SessionPin, conversationID: String, attribute: String? = nil, timeoutMilliseconds: Int, logger: Logger
+    ) -> IntercomConversationClient.Write {
+        let attribute = attribute ?? self.attribute
         let write = conversations.write(attribute, value: pin.attributeValue, conversationID: conversationID, timeoutMilliseconds: timeoutMilliseconds)
         switch write {
         case .written:

@@ -30,8 +30,10 @@ public final class Redelivery {
         public var fullStoryRefusedCredentials = 0
         /// Queued pins written on their conversation.
         public var pinned = 0
-        /// Queued pins whose write failed (retried later) or was refused (not retried).
+        /// Queued pins whose write (or the read before it) failed, or was refused.
         public var pinFailed = 0
+        /// Queued pins not written: the conversation holds another pin (it wins), or is gone.
+        public var pinsSkipped = 0
     }
 
     /// A record without a message id cannot be reported on its own: the whole batch fails (Lambda retries it).
@@ -76,6 +78,8 @@ public final class Redelivery {
         var reschedule: [SQSClient.VisibilityChange] = []
         /// Set once FullStory is known not to take events now: the rest of the batch is not tried.
         var stopReason: String?
+        /// The same for Intercom and the batch's pins.
+        var pinStopReason: String?
 
         for record in event.records {
             let id = record.messageID ?? ""
@@ -117,12 +121,28 @@ public final class Redelivery {
             case .success(.delivery(let decoded)):
                 message = decoded
             case .success(.pin(let pin)):
+                // After Intercom failed in this batch, the other pins wait for their schedule.
+                if let pinStopReason {
+                    recordLogger.info("pin not tried after Intercom failed earlier in this batch", metadata: ["reason": "\(pinStopReason)"])
+                    fail(rescheduling: true)
+                    continue
+                }
                 switch writePin(pin, budget: batch.record(), logger: recordLogger) {
                 case .written: summary.pinned += 1
-                case .dropped: break
-                case .refused: summary.pinFailed += 1
-                case .retry:
-                    summary.pinFailed += 1
+                case .skipped: summary.pinsSkipped += 1
+                case .notWritable(let refused):
+                    // Kept for a redrive once the configuration is fixed.
+                    if refused { summary.pinFailed += 1 }
+                    if moveToDeadLetterQueue(record, budget: closingCalls, logger: recordLogger) {
+                        summary.deadLettered += 1
+                    } else {
+                        fail(rescheduling: false)
+                    }
+                case .retry(let reason, let tried):
+                    if tried {
+                        summary.pinFailed += 1
+                        pinStopReason = reason
+                    }
                     fail(rescheduling: true)
                 }
                 continue
@@ -190,25 +210,49 @@ public final class Redelivery {
         return (SQSBatchResponse(failedMessageIDs: failedIDs), summary)
     }
 
-    private enum PinWrite { case written, dropped, refused, retry }
+    private enum PinWrite {
+        case written
+        /// The conversation holds another pin (it wins), or is gone.
+        case skipped
+        /// Not to be written by this function as configured: Intercom refused it, or pinning is off.
+        case notWritable(refused: Bool)
+        /// Intercom unavailable (`tried`), or no time left: the schedule brings it back.
+        case retry(reason: String, tried: Bool)
+    }
 
-    /// A queued pin: written with the stored value (the value the Opened event's session came from).
+    /// A queued pin: the conversation is read first (a pin already there wins: Intercom's retry of the webhook may
+    /// have written one), then the stored value is written into the stored attribute.
     private func writePin(_ message: PinMessage, budget: TimeBudget, logger: Logger) -> PinWrite {
         var logger = logger
         logger[metadataKey: "conversationId"] = "\(message.conversationID)"
         guard let pinner else {
-            logger.warning("INTERCOM_PIN_SESSIONS is off: the queued pin is dropped")
-            return .dropped
+            logger.error("INTERCOM_PIN_SESSIONS is off: the queued pin is not written and goes to the dead-letter queue")
+            return .notWritable(refused: false)
+        }
+        switch pinner.pinWritten(
+            onConversation: message.conversationID, attribute: message.attribute, source: .conversationAttribute, budget: budget,
+            logger: logger)
+        {
+        case .pinned(let existing):
+            if existing.session == message.pin.session { return .written }
+            logger.info("the conversation holds another pin, which wins; the queued one is not written")
+            return .skipped
+        case .unknown:
+            return .retry(reason: "cannot read the conversation", tried: true)
+        case .none:
+            break
         }
         guard let timeout = budget.timeout(cappedAt: TimeBudget.redeliveredPinCallMilliseconds) else {
             logger.warning("no time left to write the queued pin; retried later")
-            return .retry
+            return .retry(reason: "no time left", tried: false)
         }
-        switch pinner.write(message.pin, conversationID: message.conversationID, timeoutMilliseconds: timeout, logger: logger) {
+        switch pinner.write(
+            message.pin, conversationID: message.conversationID, attribute: message.attribute, timeoutMilliseconds: timeout, logger: logger)
+        {
         case .written: return .written
-        case .conversationGone: return .dropped
-        case .refused: return .refused
-        case .unavailable: return .retry
+        case .conversationGone: return .skipped
+        case .refused: return .notWritable(refused: true)
+        case .unavailable(let reason): return .retry(reason: reason, tried: true)
         }
     }
 
