@@ -8,9 +8,9 @@ import Testing
 /// Intercom stand-in (contacts, conversations, data attributes) and a FullStory stand-in (Create Event with its
 /// idempotency rules, List Sessions); moto as the delivery queue where a test needs one.
 @Suite(.serialized) struct SessionPinningTests {
-    static let conversationID = "215472621202693"
-    static let contactID = "696205460674dbb9050aa7fd"
-    static let conversationCreated = 1_768_031_789
+    static let conversationID = NotificationSamples.conversationID
+    static let contactID = NotificationSamples.contactID
+    static let conversationCreated = NotificationSamples.conversationCreated
     static let contactLink = "https://app.fullstory.com/ui/o-1/session/111%3A222"
     static let openedEvent = "Intercom Conversation Opened"
 
@@ -71,27 +71,15 @@ import Testing
         return Rig(fullStory: fullStory, intercom: intercom, emulator: try EmulatorHarness(environment: variables), queue: queue)
     }
 
-    /// The sample conversation.user.created notification (API 2.x, begun in the Messenger), varied.
     static func opened(
         externalID: String? = "user-42", source: String = "conversation", pinned: String? = nil, attempt: Int = 1,
         notification: String = "notif_pin-1", conversationID: String = conversationID
     ) -> String {
-        var body = readFile(repositoryRoot + "/events/bodies/opened.json")
-            .replacingFirst("notif_3b8c6d2f-91e4-4a7b-8c0d-5e2f1a9b3d77", with: notification)
-            .replacingFirst(#""id":"215472621202693""#, with: #""id":"\#(conversationID)""#)
-            .replacingFirst(#""source":{"type":"conversation""#, with: #""source":{"type":"\#(source)""#)
-            .replacingFirst(#""delivery_attempts":1"#, with: #""delivery_attempts":\#(attempt)"#)
-        if let externalID { body = body.replacingFirst(#""external_id":null"#, with: #""external_id":"\#(externalID)""#) }
-        if let pinned { body = body.replacingFirst(#""custom_attributes":{"#, with: #""custom_attributes":{"fs_session_id":"\#(pinned)","#) }
-        return body
+        NotificationSamples.opened(
+            externalID: externalID, source: source, pinned: pinned, attempt: attempt, notification: notification, conversationID: conversationID)
     }
 
-    /// The sample close, carrying the conversation's attributes as Intercom sends them (what the stand-in holds).
-    static func closed(pinned: String?) -> String {
-        let body = readFile(repositoryRoot + "/events/bodies/closed.json")
-        guard let pinned else { return body }
-        return body.replacingFirst(#""custom_attributes":{"#, with: #""custom_attributes":{"fs_session_id":"\#(pinned)","#)
-    }
+    static func closed(pinned: String?) -> String { NotificationSamples.closed(pinned: pinned) }
 
     static func session(_ id: String, minutesBefore: Int, asNumbers: Bool = false) -> FullStoryStandIn.ListedSession {
         let parts = id.split(separator: ":").map(String.init)

@@ -21,7 +21,7 @@ import Testing
     /// Delivers through a stand-in with a stepped clock: backoff sleeps are recorded, not waited.
     func deliver(
         _ respond: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply, budgetMilliseconds: Int64 = 4000,
-        time: SteppedTime = SteppedTime()
+        time: SteppedTime = SteppedTime(), isReplay: Bool = false
     ) throws -> (FullStoryClient.Report, [StandInServer.Request], sleeps: [Int]) {
         let server = try StandInServer(respond: respond)
         defer { server.shutdown() }
@@ -31,8 +31,18 @@ import Testing
         let budget = TimeBudget(
             startNanoseconds: time.source.monotonicNanoseconds(), allowanceMilliseconds: budgetMilliseconds,
             context: LambdaContext(requestID: "t", deadlineEpochMilliseconds: nil), time: time.source)
-        let report = client.deliver(Self.event, budget: budget, logger: Self.logger)
+        let report = client.deliver(Self.event, budget: budget, logger: Self.logger, isReplay: isReplay)
         return (report, server.requests, time.sleeps)
+    }
+
+    /// FullStory refusing the key with another body: on Intercom's retry of a webhook the event was recorded by an
+    /// earlier attempt; on a first attempt it is a refusal like any other. Neither is sent again.
+    @Test(arguments: [false, true])
+    func aKeyReusedWithAnotherBodyIsDeliveredOnlyOnAReplay(isReplay: Bool) throws {
+        let (report, requests, _) = try deliver(
+            { _, _ in .json(400, #"{"code":"invalid_argument","message":"idempotency key reused with another body"}"#) }, isReplay: isReplay)
+        #expect(requests.count == 1)
+        #expect(report.outcome == (isReplay ? .delivered(Self.event) : .rejected(status: 400, code: "invalid_argument")))
     }
 
     @Test func sendsTheDocumentedRequest() throws {

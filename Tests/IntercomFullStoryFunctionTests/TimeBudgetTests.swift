@@ -57,6 +57,28 @@ import Testing
         #expect(budget.timeout(cappedAt: 2000, minimum: TimeBudget.minimumFullStoryAttemptMilliseconds) == nil)
     }
 
+    @Test func pinningKeepsTheWebhooksPromises() {
+        // The write ends early enough that a failed one is still handed off by the hand-off's deadline.
+        #expect(
+            TimeBudget.queuedWebhookMilliseconds + Int64(TimeBudget.handoffCallMilliseconds) <= TimeBudget.handoffDeadlineMilliseconds)
+        let time = SteppedTime(frozen: true)
+        let start = time.source.monotonicNanoseconds()
+        let context = LambdaContext(requestID: "r", deadlineEpochMilliseconds: time.source.epochMilliseconds() + 60_000)
+        #expect(TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: true, time: time.source).remainingMilliseconds() == 2000)
+        #expect(TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: false, time: time.source).remainingMilliseconds() == 4000)
+        // The lookups (contact, List Sessions, a retry's read) share one part: at most 1.5 s and half of what is left.
+        let webhook = TimeBudget.webhook(startNanoseconds: start, context: context, queued: false, time: time.source)
+        #expect(webhook.lookupShare().remainingMilliseconds() == 1500)
+        let queued = TimeBudget.webhook(startNanoseconds: start, context: context, queued: true, time: time.source)
+        #expect(queued.lookupShare().remainingMilliseconds() == 1000)
+        let share = queued.lookupShare()
+        time.advance(milliseconds: 600)
+        #expect(share.remainingMilliseconds() == 400, "one share for every lookup, counted from when it was cut")
+        // A redelivered pin's write, and the read before it, fit a record's time.
+        #expect(
+            Int64(TimeBudget.redeliveredPinCallMilliseconds + TimeBudget.contactLookupMilliseconds) <= TimeBudget.recordFullStoryMilliseconds + 500)
+    }
+
     @Test func aBatchWithoutADeadlineTakesTenSeconds() {
         let time = SteppedTime(frozen: true)
         let batch = TimeBudget.batch(

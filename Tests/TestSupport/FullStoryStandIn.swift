@@ -85,9 +85,11 @@ public final class FullStoryStandIn: Sendable {
     ///   - loseInBatch: batch requests for these conversation ids are neither imported nor listed as errors (their
     ///     job ends FAILED).
     ///   - script: an answer to a Create Event request by its number (1 is the first), instead of the normal one.
+    ///   - onCreateEvent: called as each Create Event request arrives (a test's clock moving, say).
+    ///   - listSessionsStatus: List Sessions answers this error status instead of listing.
     public init(
         delayMilliseconds: Int64 = 0, rejectInBatch: Set<String> = [], loseInBatch: Set<String> = [],
-        script: [Int: StandInServer.Reply] = [:]
+        script: [Int: StandInServer.Reply] = [:], onCreateEvent: (@Sendable () -> Void)? = nil, listSessionsStatus: Int? = nil
     ) throws {
         let state = NIOLockedValueBox(State())
         self.state = state
@@ -95,6 +97,7 @@ public final class FullStoryStandIn: Sendable {
             guard request.header("Authorization")?.hasPrefix("Basic ") == true else { return .json(401, #"{"code":"unauthorized","message":"no key"}"#) }
             let path = request.uri.split(separator: "?").first.map(String.init) ?? request.uri
             if request.method == "POST", path == "/v2/events" {
+                onCreateEvent?()
                 let (number, reply) = state.withLockedValue { state -> (Int, StandInServer.Reply) in
                     state.createEventRequests += 1
                     return (state.createEventRequests, Self.createEvent(request, &state))
@@ -104,6 +107,7 @@ public final class FullStoryStandIn: Sendable {
                 return delayMilliseconds > 0 ? .delayed(milliseconds: delayMilliseconds, .init(answer)) : answer
             }
             if request.method == "GET", path == "/sessions/v2" {
+                if let listSessionsStatus { return .json(listSessionsStatus, #"{"code":"unavailable","message":"down"}"#) }
                 return state.withLockedValue { Self.listSessions(request.uri, $0) }
             }
             if request.method == "POST", path == "/v2/events/batch" {

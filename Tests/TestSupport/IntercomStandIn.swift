@@ -46,6 +46,7 @@ public final class IntercomStandIn: Sendable {
 
     /// - Parameters:
     ///   - permissions: what the token's app may do.
+    ///   - conversationReadStatus: `GET /conversations/{id}` answers this error status.
     ///   - writeScript: an answer to a conversation write by its number (1 is the first), instead of the normal
     ///     one; `applied: true` writes the attribute before answering (an answer lost after the write).
     public init(
@@ -54,7 +55,7 @@ public final class IntercomStandIn: Sendable {
             DataAttribute(name: "fs_session_id", model: "conversation"),
         ],
         permissions: Set<Permission> = [.readContacts, .writeConversations, .dataAttributes],
-        createsConversationAttributes: Bool = true,
+        createsConversationAttributes: Bool = true, conversationReadStatus: Int? = nil,
         writeScript: [Int: (reply: StandInServer.Reply, applied: Bool)] = [:]
     ) throws {
         let state = NIOLockedValueBox(State(dataAttributes: dataAttributes))
@@ -76,6 +77,7 @@ public final class IntercomStandIn: Sendable {
                 let attributes = state.withLockedValue { $0.contacts[segments[1]] } ?? [:]
                 return .json(200, Self.object(type: "contact", id: segments[1], attributes: attributes))
             case ("GET", "conversations", 2):
+                if let conversationReadStatus { return Self.error(conversationReadStatus, "server_error", "unavailable") }
                 let attributes = state.withLockedValue { $0.conversations[segments[1]] } ?? [:]
                 return .json(200, Self.object(type: "conversation", id: segments[1], attributes: attributes))
             case ("PUT", "conversations", 2):
