@@ -55,14 +55,14 @@ final class BatchImporter {
     static let maximumBytesPerJob = 16 << 20
 
     private let baseURL: String
-    private let authorization: String
+    private let api: FullStoryAPI
     private let http: HTTPClient
     private let pollMilliseconds: Int
     private let note: (String) -> Void
 
     init(baseURL: String, apiKey: String, http: HTTPClient, pollMilliseconds: Int, note: @escaping (String) -> Void) {
         self.baseURL = baseURL + "/v2/events/batch"
-        authorization = "Basic " + apiKey
+        api = FullStoryAPI(baseURL: baseURL, apiKey: apiKey)
         self.http = http
         self.pollMilliseconds = pollMilliseconds
         self.note = note
@@ -101,7 +101,7 @@ final class BatchImporter {
         let jobKey = IdempotencyKey.uuid5(["backfill-batch"] + keys)
         let body = try call(HTTPRequest(
             method: "POST", url: baseURL,
-            headers: headers + [("Content-Type", "application/json"), ("Idempotency-Key", jobKey)], body: writer.bytes,
+            headers: api.headers(json: true) + [("Idempotency-Key", jobKey)], body: writer.bytes,
             connectTimeoutMilliseconds: 5000, totalTimeoutMilliseconds: 120_000))
         guard let id = (try? JSONDocument(parsing: body))?.root["job", "id"]?.nonEmptyText else {
             throw .failed("FullStory's batch answer has no job id")
@@ -168,7 +168,7 @@ final class BatchImporter {
         }
     }
 
-    private var headers: [(name: String, value: String)] { [("Authorization", authorization), ("Accept", "application/json")] }
+    private var headers: [(name: String, value: String)] { api.headers() }
 
     private func call(_ request: HTTPRequest) throws(Failure) -> [UInt8] {
         let answer = try response(request)

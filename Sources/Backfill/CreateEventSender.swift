@@ -24,22 +24,19 @@ final class CreateEventSender {
         maximumAttempts: 6, baseMilliseconds: 500, capMilliseconds: 16_000, longestRetryAfterMilliseconds: 600_000)
 
     private let endpoint: String
-    private let authorization: String
+    private let api: FullStoryAPI
     private let client: ConcurrentHTTPClient
 
     init(baseURL: String, apiKey: String, options: HTTPClient.Options) throws(HTTPClientError) {
+        api = FullStoryAPI(baseURL: baseURL, apiKey: apiKey)
         endpoint = baseURL + "/v2/events"
-        authorization = "Basic " + apiKey
         client = try ConcurrentHTTPClient(options: options, maximumConcurrent: Self.concurrency)
     }
 
     private func request(_ event: FullStoryEvent) -> HTTPRequest {
         HTTPRequest(
             method: "POST", url: endpoint,
-            headers: [
-                ("Authorization", authorization), ("Content-Type", "application/json"), ("Accept", "application/json"),
-                ("Idempotency-Key", event.idempotencyKey),
-            ],
+            headers: api.headers(json: true) + [("Idempotency-Key", event.idempotencyKey)],
             body: event.body(), connectTimeoutMilliseconds: 5000, totalTimeoutMilliseconds: 30_000, maximumResponseSize: 64 * 1024)
     }
 

@@ -28,8 +28,7 @@ final class IntercomSearchClient {
         maximumAttempts: 7, baseMilliseconds: 1000, capMilliseconds: 30_000, jitter: false, retryAfter: .insteadOfBackoff,
         longestRetryAfterMilliseconds: 60_000)
 
-    private let baseURL: String
-    private let authorization: String
+    private let api: IntercomAPI
     private let http: HTTPClient
     private let time: TimeSource
     private let note: (String) -> Void
@@ -37,8 +36,7 @@ final class IntercomSearchClient {
     private(set) var requests = 0
 
     init(baseURL: String, token: String, http: HTTPClient, time: TimeSource = .system, note: @escaping (String) -> Void) {
-        self.baseURL = baseURL
-        authorization = "Bearer " + token
+        api = IntercomAPI(baseURL: baseURL, accessToken: token, http: http)
         self.http = http
         self.time = time
         self.note = note
@@ -46,23 +44,19 @@ final class IntercomSearchClient {
 
     /// The workspace's id (`GET /me`, `app.id_code`); it also proves the token before anything else happens.
     func workspaceID() throws(Failure) -> String? {
-        let body = try call(HTTPRequest(method: "GET", url: baseURL + "/me", headers: headers, totalTimeoutMilliseconds: 30_000))
+        let body = try call(HTTPRequest(method: "GET", url: api.baseURL + "/me", headers: api.headers(), totalTimeoutMilliseconds: 30_000))
         return (try? JSONDocument(parsing: body))?.root["app", "id_code"]?.string
     }
 
     func page(window: BackfillWindow, startingAfter cursor: String?) throws(Failure) -> ConversationSearch.Page {
         let body = try call(HTTPRequest(
-            method: "POST", url: baseURL + "/conversations/search", headers: headers + [("Content-Type", "application/json")],
+            method: "POST", url: api.baseURL + "/conversations/search", headers: api.headers(json: true),
             body: ConversationSearch.requestBody(window: window, startingAfter: cursor), totalTimeoutMilliseconds: 60_000,
             maximumResponseSize: 64 << 20))
         guard let page = ConversationSearch.Page(body) else {
             throw .failed("Intercom's search answer is not a conversation list")
         }
         return page
-    }
-
-    private var headers: [(name: String, value: String)] {
-        [("Authorization", authorization), ("Accept", "application/json"), ("Intercom-Version", IntercomContactClient.apiVersion)]
     }
 
     private func call(_ request: HTTPRequest) throws(Failure) -> [UInt8] {
@@ -94,7 +88,7 @@ final class IntercomSearchClient {
             case 500...599:
                 return .failed(.success(response), retryAfterMilliseconds: nil)
             default:
-                let code = (try? JSONDocument(parsing: response.body))?.root["errors"]?.elements.first { _ in true }?["code"]?.string
+                let code = IntercomRefusal.errorCode(response.body)
                 throw .failed("Intercom answered \(response.status)\(code.map { " (\($0))" } ?? "") to \(request.method) \(request.url)")
             }
         }

@@ -29,4 +29,22 @@ import Testing
         #expect(!"key\r\nX-Injected: 1".isHeaderSafe)
         #expect(!"clé".isHeaderSafe)
     }
+
+    @Test func retryAfterIsSecondsUpToADay() {
+        #expect(RetryAfter.seconds("7") == 7)
+        #expect(RetryAfter.seconds(" 30\t") == 30)
+        #expect(RetryAfter.seconds("9999999999999999") == 86_400)
+        #expect(RetryAfter.seconds("-1") == nil)
+        #expect(RetryAfter.seconds("Wed, 21 Oct 2026 07:28:00 GMT") == nil)
+        #expect(RetryAfter.seconds("") == nil)
+    }
+
+    @Test func percentEncodingRoundTrips() {
+        let text = "a/..%2Fb c~é:1"
+        let encoded = PercentEncoding.encoded(text)
+        #expect(encoded == "a%2F..%252Fb%20c~%C3%A9%3A1")
+        #expect(PercentEncoding.decoded(Array(encoded.utf8)).map { String(decoding: $0, as: UTF8.self) } == text)
+        #expect(PercentEncoding.decoded(Array("%G1".utf8)) == nil)
+        #expect(PercentEncoding.decoded(Array("%4".utf8)) == nil)
+    }
 }

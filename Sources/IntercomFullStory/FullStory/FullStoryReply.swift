@@ -23,7 +23,7 @@ public enum FullStoryReply: Sendable, Equatable {
         case 200..<300:
             return .accepted
         case 408, 425, 429, 500...599:
-            return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(parseRetryAfter))
+            return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(RetryAfter.seconds))
         case 401, 403, 404:
             return .refused(status: status, code: errorCode(body))
         default:
@@ -34,7 +34,7 @@ public enum FullStoryReply: Sendable, Equatable {
                     return .keyUsedWithAnotherBody(status: status, code: code)
                 }
                 // The same key still in progress (a concurrent request): nothing was saved, so try again.
-                if status == 409 { return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(parseRetryAfter)) }
+                if status == 409 { return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(RetryAfter.seconds)) }
             }
             return .rejected(status: status, code: code)
         }
@@ -59,11 +59,4 @@ public enum FullStoryReply: Sendable, Equatable {
 
     /// FullStory's codes are snake_case.
     static let errorCodeRule = IdentifierRule(lowercaseOnly: true, punctuation: "_", maximumLength: 64)
-
-    /// `Retry-After` in seconds (FullStory's documented form), at most a day (so that no arithmetic on it can
-    /// overflow); HTTP dates are not worth honouring within 5 s.
-    static func parseRetryAfter(_ text: String) -> Int? {
-        guard let seconds = Int(text.trimmingASCIIWhitespace()), seconds >= 0 else { return nil }
-        return min(seconds, 86_400)
-    }
 }

@@ -32,7 +32,7 @@ public enum ConversationUpdate {
         case 200..<300:
             return .written
         case 408, 425, 429, 500...599:
-            return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(FullStoryReply.parseRetryAfter))
+            return .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(RetryAfter.seconds))
         case 401, 403:
             return .refused(status: status, code: code, fix: IntercomRefusal.fix(status: status, code: code, permission: permission))
         case 404 where code == "not_found" || code == nil:

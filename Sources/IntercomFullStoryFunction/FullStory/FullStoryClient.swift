@@ -28,13 +28,13 @@ public final class FullStoryClient {
     /// Up to four attempts, 100 ms to 1 s apart (or `Retry-After`), all within the delivery budget.
     public static let retryPolicy = RetryPolicy(maximumAttempts: 4, baseMilliseconds: 100, capMilliseconds: 1000)
     private let endpoint: String
-    private let authorization: String
+    private let api: FullStoryAPI
     private let http: HTTPClient
     private let time: TimeSource
 
     public init(baseURL: String, apiKey: String, http: HTTPClient, time: TimeSource = .system) {
+        api = FullStoryAPI(baseURL: baseURL, apiKey: apiKey)
         endpoint = baseURL + "/v2/events"
-        authorization = "Basic " + apiKey
         self.http = http
         self.time = time
     }
@@ -68,10 +68,7 @@ public final class FullStoryClient {
                 let response = try http.perform(
                     HTTPRequest(
                         method: "POST", url: endpoint,
-                        headers: [
-                            ("Authorization", authorization), ("Content-Type", "application/json"),
-                            ("Accept", "application/json"), ("Idempotency-Key", current.idempotencyKey),
-                        ],
+                        headers: api.headers(json: true) + [("Idempotency-Key", current.idempotencyKey)],
                         body: body, connectTimeoutMilliseconds: min(timeout, 1000),
                         totalTimeoutMilliseconds: timeout, maximumResponseSize: 64 * 1024))
                 report.lastStatus = response.status

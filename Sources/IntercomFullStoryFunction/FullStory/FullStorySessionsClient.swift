@@ -5,14 +5,12 @@ import IntercomFullStory
 /// FullStory's List Sessions (`GET /sessions/v2?uid=…&limit=1`): the user's newest session, for pinning a
 /// conversation whose contact carries none. A Standard key may call it.
 public final class FullStorySessionsClient {
-    private let baseURL: String
-    private let authorization: String
+    private let api: FullStoryAPI
     private let http: HTTPClient
 
     /// - Parameter http: FullStory's connection, shared with the events client (one handshake for both).
     public init(baseURL: String, apiKey: String, http: HTTPClient) {
-        self.baseURL = baseURL
-        authorization = "Basic " + apiKey
+        api = FullStoryAPI(baseURL: baseURL, apiKey: apiKey)
         self.http = http
     }
 
@@ -29,8 +27,8 @@ public final class FullStorySessionsClient {
         do {
             return try http.perform(
                 HTTPRequest(
-                    method: "GET", url: baseURL + "/sessions/v2?uid=" + PercentEncoding.encoded(uid) + "&limit=\(limit)",
-                    headers: [("Authorization", authorization), ("Accept", "application/json")],
+                    method: "GET", url: api.baseURL + "/sessions/v2?uid=" + PercentEncoding.encoded(uid) + "&limit=\(limit)",
+                    headers: api.headers(),
                     connectTimeoutMilliseconds: min(timeoutMilliseconds, 1000), totalTimeoutMilliseconds: timeoutMilliseconds,
                     maximumResponseSize: 256 * 1024))
         } catch {

@@ -17,18 +17,23 @@ public struct IntercomAPI {
         self.http = http
     }
 
+    /// `Authorization`, `Accept` and `Intercom-Version`; with `json`, `Content-Type` for a JSON body too.
+    public func headers(json: Bool = false, version: String = IntercomAPI.version) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", authorization), ("Accept", "application/json"), ("Intercom-Version", version),
+        ]
+        if json { headers.append(("Content-Type", "application/json")) }
+        return headers
+    }
+
     /// One request; `path` starts with `/` and is already percent-encoded where it carries ids.
     public func perform(
         _ method: String, _ path: String, body: [UInt8]? = nil, version: String = IntercomAPI.version, timeoutMilliseconds: Int,
         maximumResponseSize: Int = 256 * 1024
     ) throws(HTTPClientError) -> HTTPResponse {
-        var headers: [(name: String, value: String)] = [
-            ("Authorization", authorization), ("Accept", "application/json"), ("Intercom-Version", version),
-        ]
-        if body != nil { headers.append(("Content-Type", "application/json")) }
-        return try http.perform(
+        try http.perform(
             HTTPRequest(
-                method: method, url: baseURL + path, headers: headers, body: body ?? [],
+                method: method, url: baseURL + path, headers: headers(json: body != nil, version: version), body: body ?? [],
                 connectTimeoutMilliseconds: min(timeoutMilliseconds, 1000), totalTimeoutMilliseconds: timeoutMilliseconds,
                 maximumResponseSize: maximumResponseSize))
     }
