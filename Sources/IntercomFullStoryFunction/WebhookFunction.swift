@@ -32,9 +32,21 @@ public final class WebhookFunction {
         let options = HTTPClient.Options(caBundlePath: configuration.caBundlePath, userAgent: ProductVersion.userAgent)
         // One connection per service: List Sessions and Create Event share FullStory's, the lookups and the pin's
         // write Intercom's.
-        let fullStoryHTTP = try HTTPClient(options: options)
-        let fullStory = FullStoryClient(
-            baseURL: configuration.fullStoryAPIURL, apiKey: configuration.fullStoryAPIKey, http: fullStoryHTTP, time: time)
+        let fullStoryHTTP = try configuration.fullStoryAPIKey.map { _ throws(HTTPClientError) in try HTTPClient(options: options) }
+        var fullStory: FullStoryClient?
+        var sessions: FullStorySessionsClient?
+        if let key = configuration.fullStoryAPIKey, let fullStoryHTTP {
+            fullStory = FullStoryClient(baseURL: configuration.fullStoryAPIURL, apiKey: key, http: fullStoryHTTP, time: time)
+            sessions = FullStorySessionsClient(baseURL: configuration.fullStoryAPIURL, apiKey: key, http: fullStoryHTTP)
+        }
+        // The destinations beside FullStory, each with a connection of its own.
+        var others: [any Destination] = []
+        if let settings = configuration.abSmartly {
+            others.append(
+                ABsmartlyDestination(
+                    client: ABsmartlyClient(settings: settings, http: try HTTPClient(options: options), time: time), unitType: settings.unitType,
+                    time: time))
+        }
         let intercomAPI = try configuration.intercomAccessToken.map { token throws(HTTPClientError) in
             IntercomAPI(baseURL: configuration.intercomAPIURL, accessToken: token, http: try HTTPClient(options: options))
         }
@@ -43,7 +55,7 @@ public final class WebhookFunction {
         if configuration.pinsSessions, let intercomAPI {
             pinner = SessionPinner(
                 attribute: configuration.webhook.sessionAttribute, conversations: IntercomConversationClient(api: intercomAPI),
-                sessions: FullStorySessionsClient(baseURL: configuration.fullStoryAPIURL, apiKey: configuration.fullStoryAPIKey, http: fullStoryHTTP),
+                sessions: sessions,
                 orgID: configuration.fullStoryOrgID, fullStoryAPIURL: configuration.fullStoryAPIURL)
         }
         var queue: (url: SQSQueueURL, client: SQSClient)?
@@ -64,11 +76,11 @@ public final class WebhookFunction {
             )
         }
         delivery = WebhookDelivery(
-            fullStory: fullStory, intercom: intercom, pinner: pinner,
+            fullStory: fullStory, others: others, intercom: intercom, pinner: pinner,
             handoff: queue.map { QueueHandoff(queue: $0.url, client: $0.client, canSign: canSign) }, circuit: circuit,
             sessionAttribute: configuration.webhook.sessionAttribute, time: time)
         redelivery = Redelivery(
-            fullStory: fullStory, pinner: pinner, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, circuit: circuit,
+            fullStory: fullStory, others: others, pinner: pinner, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, circuit: circuit,
             time: time)
         if configuration.acceptsUnsignedRequests {
             logger.warning(

@@ -5,7 +5,7 @@ import Testing
 /// What must never appear in a log line: the configured secrets and the customer's message text.
 enum LogHygiene {
     static var forbidden: [String] {
-        var texts = [EmulatorHarness.clientSecret, EmulatorHarness.fullStoryKey, EmulatorHarness.intercomToken]
+        var texts = [EmulatorHarness.clientSecret, EmulatorHarness.fullStoryKey, EmulatorHarness.intercomToken, ABsmartlyStandIn.apiKey]
         for body in ["closed", "rated", "opened", "ticket-created", "ticket-rated", "fin-replied", "closed-by-fin"] {
             let root = try? JSONDocument(parsing: readFile(repositoryRoot + "/events/bodies/\(body).json")).root
             texts += root.map(bodies) ?? []

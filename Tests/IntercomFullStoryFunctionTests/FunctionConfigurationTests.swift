@@ -124,3 +124,63 @@ import Testing
         #expect(throws: ConfigurationError.self) { try configuration(String(repeating: "a", count: 65)) }
     }
 }
+
+/// The ABsmartly destination's variables, and the rule that at least one destination is on.
+@Suite struct ABsmartlyConfigurationTests {
+    static let minimal = FunctionConfigurationTests.minimal
+
+    func error(_ environment: [String: String]) -> ConfigurationError? {
+        do {
+            _ = try FunctionConfiguration(environment: environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static let abSmartly = [
+        "ABSMARTLY_COLLECTOR_URL": "https://acme.absmartly.io/v1/", "ABSMARTLY_API_KEY": "sdk-key", "ABSMARTLY_APPLICATION": "website",
+        "ABSMARTLY_ENVIRONMENT": "production",
+    ]
+
+    @Test func abSmartlyIsOnWithItsFourVariables() throws {
+        let both = try FunctionConfiguration(environment: Self.minimal.merging(Self.abSmartly) { $1 })
+        #expect(both.fullStoryAPIKey == "na1.key-value")
+        #expect(both.abSmartly?.collectorURL == "https://acme.absmartly.io/v1")
+        #expect(both.abSmartly?.unitType == "user_id")
+        var alone = Self.abSmartly
+        alone["INTERCOM_CLIENT_SECRET"] = "client-secret-value"
+        alone["ABSMARTLY_UNIT_TYPE"] = "device_id"
+        let configuration = try FunctionConfiguration(environment: alone)
+        #expect(configuration.fullStoryAPIKey == nil)
+        #expect(configuration.abSmartly?.unitType == "device_id")
+        #expect(try FunctionConfiguration(environment: Self.minimal).abSmartly == nil)
+    }
+
+    @Test func abSmartlysSettingsAreCheckedAndNamed() {
+        for missing in ABsmartlySettings.requiredVariables {
+            var partial = Self.minimal.merging(Self.abSmartly) { $1 }
+            partial[missing] = nil
+            #expect(error(partial)?.variable == missing, "\(missing)")
+        }
+        var plain = Self.minimal.merging(Self.abSmartly) { $1 }
+        plain["ABSMARTLY_COLLECTOR_URL"] = "http://acme.absmartly.io/v1"
+        #expect(error(plain) == ConfigurationError(variable: "ABSMARTLY_COLLECTOR_URL", problem: "must be an https:// URL"))
+        plain["ABSMARTLY_COLLECTOR_URL"] = "http://127.0.0.1:8080/v1"
+        #expect(error(plain) == nil, "plain http to loopback, for stand-ins")
+        var unit = Self.minimal.merging(Self.abSmartly) { $1 }
+        unit["ABSMARTLY_UNIT_TYPE"] = "user id"
+        #expect(error(unit)?.variable == "ABSMARTLY_UNIT_TYPE")
+        #expect(error(Self.minimal.merging(["ABSMARTLY_UNIT_TYPE": "user_id"]) { $1 })?.variable == "ABSMARTLY_UNIT_TYPE")
+        var key = Self.minimal.merging(Self.abSmartly) { $1 }
+        key["ABSMARTLY_API_KEY"] = "sdk key"
+        let problem = error(key)
+        #expect(problem?.variable == "ABSMARTLY_API_KEY" && problem?.description.contains("sdk key") == false)
+    }
+
+    @Test func withoutADestinationTheFunctionDoesNotStart() {
+        let problem = error(["INTERCOM_CLIENT_SECRET": "client-secret-value"])
+        #expect(problem?.variable == "FULLSTORY_API_KEY")
+        #expect(problem?.description.contains("ABSMARTLY_COLLECTOR_URL") == true)
+    }
+}

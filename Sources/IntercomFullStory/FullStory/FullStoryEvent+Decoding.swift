@@ -52,33 +52,9 @@ extension FullStoryEvent {
     }
 
     private static func properties(_ object: JSONValue?, integers: [String]?) -> [EventProperty]? {
-        guard let object, object.kind == .object, let integers else { return nil }
-        var properties: [EventProperty] = []
-        var integerNames: [String] = []
-        for (name, value) in object.members {
-            switch value.kind {
-            case .string:
-                guard let text = value.string else { return nil }
-                properties.append(EventProperty(name, .string(text)))
-            case .bool:
-                guard let flag = value.bool else { return nil }
-                properties.append(EventProperty(name, .bool(flag)))
-            case .number:
-                guard let number = value.int, integers.contains(name) else { return nil }
-                properties.append(EventProperty(name, .int(number)))
-                integerNames.append(name)
-            case .array:
-                var list: [String] = []
-                for element in value.elements {
-                    guard let text = element.string else { return nil }
-                    list.append(text)
-                }
-                properties.append(EventProperty(name, .strings(list)))
-            case .object, .null:
-                return nil
-            }
-        }
+        guard let integers, let properties = EventProperty.readObject(object, allowsInteger: integers.contains) else { return nil }
         // The schema lists exactly the integer properties, in their order (as `body()` writes it).
+        let integerNames = properties.compactMap { property -> String? in if case .int = property.value { property.name } else { nil } }
         guard integerNames == integers else { return nil }
         return properties
     }

@@ -56,20 +56,7 @@ public struct FullStoryEvent: Sendable, Equatable {
             break
         }
         writer.key("properties")
-        writer.beginObject()
-        for property in properties {
-            writer.key(property.name)
-            switch property.value {
-            case .string(let text): writer.string(text)
-            case .int(let number): writer.int(number)
-            case .bool(let flag): writer.bool(flag)
-            case .strings(let list):
-                writer.beginArray()
-                for text in list { writer.string(text) }
-                writer.endArray()
-            }
-        }
-        writer.endObject()
+        EventProperty.writeObject(properties, to: &writer)
         let integers = properties.filter { if case .int = $0.value { true } else { false } }
         if !integers.isEmpty {
             writer.key("schema")

@@ -10,6 +10,8 @@ public struct EventDraft: Sendable {
     /// The conversation's or the ticket's id.
     public var itemID: String
     public var timestamp: String?
+    /// The event's moment in Unix seconds (`timestamp`'s instant), for destinations that want a number.
+    public var momentSeconds: Int?
     public var properties: [EventProperty]
     public var idempotencyKey: String
     /// The contact whose custom attributes may hold the session (`nil` when the payload names none).

@@ -43,7 +43,7 @@ public struct EventMapper: Sendable {
             ?? IdempotencyKey.forConversation(topic: route.topic, conversationID: itemID, moment: moment, eventName: eventName)
         return EventDraft(
             route: route, eventName: eventName, notificationID: notification.id, appID: notification.appID, itemID: itemID,
-            timestamp: moment.map { ISO8601.format(unixSeconds: $0) }, properties: properties, idempotencyKey: key,
+            timestamp: moment.map { ISO8601.format(unixSeconds: $0) }, momentSeconds: moment, properties: properties, idempotencyKey: key,
             contactID: contact?.id, externalID: contact?.externalID, itemSessionAttribute: itemSessionAttribute,
             itemSessionSource: itemSessionSource, isIntercomRetry: (notification.deliveryAttempts ?? 1) > 1)
     }

@@ -8,6 +8,9 @@ public struct WebhookReply: Sendable, Equatable {
         case fullStoryRefusedCredentials = "fullstory_refused_credentials"
         case fullStoryUnavailable = "fullstory_unavailable"
         case pinNotWritten = "pin_not_written"
+        case skipped
+        case rejectedByDestination = "rejected_by_destination"
+        case destinationUnavailable = "destination_unavailable"
     }
 
     public var outcome: Outcome
@@ -58,15 +61,42 @@ public struct WebhookReply: Sendable, Equatable {
         response: .json(200, [("status", "ignored"), ("reason", "app not allowed")]))
 
     public static func delivered(_ event: FullStoryEvent) -> WebhookReply {
-        WebhookReply(
-            outcome: .delivered, reason: event.link.label,
-            response: .json(200, [("status", "delivered"), ("event", event.name)]))
+        delivered(eventName: event.name, reason: event.link.label)
+    }
+
+    /// The event was delivered (to FullStory, or without FullStory to every other destination that took it).
+    public static func delivered(eventName: String, reason: String) -> WebhookReply {
+        WebhookReply(outcome: .delivered, reason: reason, response: .json(200, [("status", "delivered"), ("event", eventName)]))
     }
 
     /// FullStory could not take the event, and it is now in the delivery queue: Intercom need not retry.
     public static func queued(_ event: FullStoryEvent, reason: String) -> WebhookReply {
+        queued(eventName: event.name, reason: reason)
+    }
+
+    /// A destination could not take the event, and it is now in the delivery queue: Intercom need not retry.
+    public static func queued(eventName: String, reason: String) -> WebhookReply {
+        WebhookReply(outcome: .queued, reason: reason, response: .json(200, [("status", "queued"), ("event", eventName)]))
+    }
+
+    /// No destination had a use for the event (without FullStory: no unit for ABsmartly).
+    public static func skipped(_ reason: String) -> WebhookReply {
+        WebhookReply(outcome: .skipped, reason: reason, response: .json(200, [("status", "skipped"), ("reason", reason)]))
+    }
+
+    /// A destination other than FullStory refused the event itself: a retry cannot help.
+    public static func rejectedByDestination(_ destination: String, reason: String) -> WebhookReply {
         WebhookReply(
-            outcome: .queued, reason: reason, response: .json(200, [("status", "queued"), ("event", event.name)]))
+            outcome: .rejectedByDestination, reason: reason,
+            response: .json(200, [("status", "rejected"), ("reason", "\(destination) refused the event")]))
+    }
+
+    /// A destination could not take the event now and no queue took it: 503 so that Intercom redelivers (FullStory
+    /// takes its resend under its key; other destinations without keys may count it twice).
+    public static func destinationUnavailable(_ destination: String, reason: String) -> WebhookReply {
+        WebhookReply(
+            outcome: .destinationUnavailable, reason: reason,
+            response: .json(503, [("error", "\(destination) unavailable, retry later")], headers: [("Retry-After", "60")]))
     }
 
     /// FullStory refused the event itself: a retry cannot help, so Intercom must not redeliver.

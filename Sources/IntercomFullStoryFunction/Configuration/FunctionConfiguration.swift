@@ -8,8 +8,11 @@ public struct FunctionConfiguration: Sendable {
     public static let defaultFullStoryAPIURL = "https://api.fullstory.com"
     public static let defaultIntercomAPIURL = "https://api.intercom.io"
 
-    public var fullStoryAPIKey: String
+    /// `nil`: the FullStory destination is off (another one is on).
+    public var fullStoryAPIKey: String?
     public var fullStoryAPIURL: String
+    /// The ABsmartly destination (`ABSMARTLY_*`); `nil` when off.
+    public var abSmartly: ABsmartlySettings?
     public var intercomAccessToken: String?
     public var intercomAPIURL: String
     public var webhook: WebhookConfiguration
@@ -32,8 +35,14 @@ public struct FunctionConfiguration: Sendable {
     /// `ProcessEnvironment.variable`). Throws naming the first wrong variable.
     public init(environment: @escaping (String) -> String?) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
-        fullStoryAPIKey = try reader.requiredHeaderSafe("FULLSTORY_API_KEY", "a FullStory API key")
+        fullStoryAPIKey = try reader.headerSafe("FULLSTORY_API_KEY")
         fullStoryAPIURL = try reader.baseURL("FULLSTORY_API_URL", default: Self.defaultFullStoryAPIURL)
+        abSmartly = try ABsmartlySettings.read(reader)
+        if fullStoryAPIKey == nil, abSmartly == nil {
+            throw ConfigurationError(
+                variable: "FULLSTORY_API_KEY",
+                problem: "is required unless the ABsmartly destination is configured (ABSMARTLY_COLLECTOR_URL, ABSMARTLY_API_KEY, ABSMARTLY_APPLICATION, ABSMARTLY_ENVIRONMENT): no destination is configured")
+        }
         intercomAPIURL = try reader.baseURL("INTERCOM_API_URL", default: Self.defaultIntercomAPIURL)
         intercomAccessToken = try reader.headerSafe("INTERCOM_ACCESS_TOKEN")
         pinsSessions = try reader.flag("INTERCOM_PIN_SESSIONS")

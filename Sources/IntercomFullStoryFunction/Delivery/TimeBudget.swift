@@ -36,6 +36,8 @@ public struct TimeBudget: Sendable {
     public static let redeliveredPinCallMilliseconds = 3000
     /// Longest FullStory attempt, so that a hanging FullStory leaves time for another.
     public static let fullStoryAttemptMilliseconds = 2000
+    /// Longest ABsmartly attempt (its SDKs give a publish 1 to 3 s).
+    public static let abSmartlyAttemptMilliseconds = 1000
     public static let minimumFullStoryAttemptMilliseconds = 150
     public static let minimumCallMilliseconds = 100
     /// Kept back from Lambda's deadline to post a webhook's answer (and for a batch's closing calls).
@@ -115,6 +117,14 @@ public struct TimeBudget: Sendable {
     public func record() -> TimeBudget {
         let end = min(endNanoseconds, time.monotonicNanoseconds() + UInt64(Self.recordFullStoryMilliseconds) * 1_000_000)
         return TimeBudget(endNanoseconds: end, time: time)
+    }
+
+    /// An equal part of what is left, from now, for the first of `parts` destinations that follow one another (the
+    /// next one takes its part of what is left then): a slow destination cannot take the others' time.
+    public func share(of parts: Int) -> TimeBudget {
+        guard parts > 1 else { return self }
+        let part = remainingMilliseconds() / parts
+        return TimeBudget(endNanoseconds: min(endNanoseconds, time.monotonicNanoseconds() + UInt64(part) * 1_000_000), time: time)
     }
 
     /// The lookups' share of this budget, from now: at most 1.5 s and half of what is left.

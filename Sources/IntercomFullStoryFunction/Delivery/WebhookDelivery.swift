@@ -4,11 +4,14 @@ import Logging
 import SystemClock
 
 /// Delivers a forwarded webhook's event: the lookups that choose its session (the contact; with pinning, List
-/// Sessions), FullStory within the webhook's time budget (unless the circuit says FullStory keeps failing), the
-/// hand-off to the delivery queue of what FullStory could not take, and last, with what time is left, the pin's
-/// write on the conversation.
+/// Sessions), FullStory within the webhook's time budget (unless the circuit says FullStory keeps failing), each
+/// other destination within its part of what is left, the hand-off to the delivery queue of what a destination
+/// could not take (each on its own: one's failure never resends another's event), and last, with what time is
+/// left, the pin's write on the conversation.
 final class WebhookDelivery {
-    private let fullStory: FullStoryClient
+    /// `nil` when FullStory is off (another destination is on).
+    private let fullStory: FullStoryClient?
+    private let others: [any Destination]
     private let intercom: IntercomContactClient?
     private let pinner: SessionPinner?
     private let handoff: QueueHandoff?
@@ -18,10 +21,11 @@ final class WebhookDelivery {
     private let time: TimeSource
 
     init(
-        fullStory: FullStoryClient, intercom: IntercomContactClient?, pinner: SessionPinner?, handoff: QueueHandoff?,
-        circuit: CircuitBreaker?, sessionAttribute: String, time: TimeSource
+        fullStory: FullStoryClient?, others: [any Destination], intercom: IntercomContactClient?, pinner: SessionPinner?,
+        handoff: QueueHandoff?, circuit: CircuitBreaker?, sessionAttribute: String, time: TimeSource
     ) {
         self.fullStory = fullStory
+        self.others = others
         self.intercom = intercom
         self.pinner = pinner
         self.handoff = handoff
@@ -34,10 +38,79 @@ final class WebhookDelivery {
     private var canQueue: Bool { handoff?.canSign == true }
 
     func deliver(_ draft: EventDraft, startNanoseconds start: UInt64, context: LambdaContext) -> WebhookResult {
-        let logger = context.logger
-        // FullStory gets the queued webhook's share (2 s) only when the queue can take what it cannot.
+        // The destinations get the queued webhook's share (2 s) only when the queue can take what they cannot.
         let budget = TimeBudget.webhook(startNanoseconds: start, context: context, queued: canQueue, time: time)
+        var result = deliverToFullStory(draft, budget: budget, start: start, context: context)
+        for (index, destination) in others.enumerated() {
+            result.destinations.append(
+                deliver(draft, to: destination, budget: budget.share(of: others.count - index), start: start, context: context))
+        }
+        answer(&result, eventName: draft.eventName)
+        return result
+    }
+
+    /// The answer for Intercom: FullStory's (or without it, the other destinations'), turned into a 503 when a pin
+    /// or a destination failed and nothing queued it, so that Intercom retries.
+    private func answer(_ result: inout WebhookResult, eventName: String) {
+        let failed = result.destinations.first { if case .failed = $0.outcome { true } else { false } }
+        if fullStory == nil {
+            let outcomes = result.destinations.map(\.outcome)
+            if let failed, case .failed(let reason) = failed.outcome {
+                result.reply = .destinationUnavailable(failed.destination.rawValue, reason: reason)
+            } else if let queued = result.destinations.first(where: { if case .queued = $0.outcome { true } else { false } }) {
+                result.reply = .queued(eventName: eventName, reason: "\(queued.destination.rawValue) queued")
+            } else if outcomes.contains(.delivered) {
+                result.reply = .delivered(eventName: eventName, reason: result.destinations.map(\.destination.rawValue).joined(separator: ", "))
+            } else if let rejected = result.destinations.first(where: { if case .rejected = $0.outcome { true } else { false } }),
+                case .rejected(let reason) = rejected.outcome
+            {
+                result.reply = .rejectedByDestination(rejected.destination.rawValue, reason: reason)
+            } else {
+                let reasons = result.destinations.compactMap { if case .skipped(let reason) = $0.outcome { reason } else { nil } }
+                result.reply = .skipped(reasons.first ?? "no destination took the event")
+            }
+        } else if let failed, case .failed(let reason) = failed.outcome, result.reply.response.statusCode < 500 {
+            result.eventReply = result.reply
+            result.reply = .destinationUnavailable(failed.destination.rawValue, reason: reason)
+        }
+        if case .failed(let reason, _) = result.pin?.outcome, result.reply.response.statusCode < 500 {
+            result.eventReply = result.eventReply ?? result.reply
+            result.reply = .pinNotWritten(reason)
+        }
+    }
+
+    /// One destination beside FullStory; what it cannot take now goes to the queue as a message naming it.
+    private func deliver(
+        _ draft: EventDraft, to destination: any Destination, budget: TimeBudget, start: UInt64, context: LambdaContext
+    ) -> DestinationReport {
+        let logger = context.logger
+        let attempt = destination.deliver(draft, budget: budget, logger: logger)
+        var report = attempt.report
+        guard let (request, reason) = attempt.toQueue, let handoff else { return report }
+        let message = DeliveryMessage(
+            request: request, idempotencyKey: draft.idempotencyKey, origin: Self.origin(draft), reason: reason,
+            queuedAt: Int(time.epochMilliseconds() / 1000))
+        switch handoff.handOff(message.encoded(), budget: TimeBudget.handoff(startNanoseconds: start, context: context, time: time)) {
+        case .success(let messageID):
+            logger.warning(
+                "\(destination.name.rawValue) could not take the event; it is queued for redelivery",
+                metadata: ["messageId": "\(messageID)", "idempotencyKey": "\(draft.idempotencyKey)", "reason": "\(reason.rawValue)"])
+            report.outcome = .queued(messageID: messageID, reason: reason)
+        case .failure(let error):
+            logger.error(
+                "cannot queue the \(destination.name.rawValue) event; Intercom will retry it",
+                metadata: ["error": "\(error)", "idempotencyKey": "\(draft.idempotencyKey)"])
+            report.handoffFailure = error
+        }
+        return report
+    }
+
+    /// FullStory's part: the lookups and pinning (which run with pinning on even without FullStory), the event,
+    /// its hand-off, the pin's write. Without FullStory, `reply` is left for `answer` to set.
+    private func deliverToFullStory(_ draft: EventDraft, budget: TimeBudget, start: UInt64, context: LambdaContext) -> WebhookResult {
+        let logger = context.logger
         guard let pinner, let target = draft.pinTarget else {
+            guard fullStory != nil else { return WebhookResult(reply: .skipped("FullStory is off")) }
             let lookup = budget.lookupShare()
             // A ticket whose linked conversation was pinned goes on that conversation's session.
             if let pinner, let linked = draft.linkedConversationID, draft.wantsContactLookup,
@@ -70,23 +143,25 @@ final class WebhookDelivery {
                 target, contactAttribute: contactAttribute, externalID: draft.externalID, lookup: lookup, logger: logger)
         }
         let event = pin.map(draft.event(pin:)) ?? draft.event(contactSessionAttribute: contactAttribute)
-        var result = send(event, draft: draft, budget: budget, start: start, context: context)
+        var result =
+            fullStory == nil ? WebhookResult(reply: .skipped("FullStory is off")) : send(event, draft: draft, budget: budget, start: start, context: context)
         if let pin, pin.needsWriting {
             report.outcome = write(
                 pin, pinner: pinner, target: target, draft: draft, mayOverwrite: !earlierPinUnknown, start: start, context: context,
                 result: &result)
         }
         result.pin = report
-        if case .failed(let reason, _) = report.outcome, result.reply.response.statusCode < 500 {
-            result.eventReply = result.reply
-            result.reply = .pinNotWritten(reason)
-        }
         return result
     }
 
-    /// The event to FullStory, and to the queue when FullStory cannot take it.
-    private func send(_ event: FullStoryEvent, draft: EventDraft, budget: TimeBudget, start: UInt64, context: LambdaContext) -> WebhookResult {
+    /// The event to FullStory (within its part of the budget when other destinations follow), and to the queue
+    /// when FullStory cannot take it.
+    private func send(_ event: FullStoryEvent, draft: EventDraft, budget whole: TimeBudget, start: UInt64, context: LambdaContext)
+        -> WebhookResult
+    {
         let logger = context.logger
+        guard let fullStory else { return WebhookResult(reply: .skipped("FullStory is off")) }
+        let budget = whole.share(of: others.count + 1)
         let report: FullStoryClient.Report
         if let circuit, !circuit.allowsRequest(now: time.monotonicNanoseconds()) {
             report = FullStoryClient.Report(

@@ -14,8 +14,10 @@ public struct WebhookResult: Sendable {
     public var pin: PinReport?
     /// Set when a pin that could not be written was not taken by SQS either.
     public var pinHandoffFailure: SQSError?
-    /// The event's own answer when the pin's failure changed `reply` (metrics count the event by it).
+    /// FullStory's own answer when a pin or another destination changed `reply` (metrics count the event by it).
     public var eventReply: WebhookReply?
+    /// What each destination beside FullStory did.
+    public var destinations: [DestinationReport] = []
 
     public init(
         reply: WebhookReply, report: FullStoryClient.Report? = nil,

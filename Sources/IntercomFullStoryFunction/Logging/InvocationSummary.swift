@@ -11,9 +11,9 @@ public enum InvocationSummary: Sendable {
         switch self {
         case .webhook(let result, _):
             switch result.reply.outcome {
-            case .fullStoryRefusedCredentials, .fullStoryUnavailable, .pinNotWritten: .error
+            case .fullStoryRefusedCredentials, .fullStoryUnavailable, .pinNotWritten, .destinationUnavailable: .error
             case .queued: result.queued?.reason == .fullStoryRefusedCredentials ? .error : .warning
-            case .rejectedByFullStory, .unauthorized, .badRequest, .payloadTooLarge, .appNotAllowed: .warning
+            case .rejectedByFullStory, .rejectedByDestination, .unauthorized, .badRequest, .payloadTooLarge, .appNotAllowed: .warning
             default: .info
             }
         case .redelivery(let summary):
@@ -53,6 +53,17 @@ public enum InvocationSummary: Sendable {
                 fields["queuedBecause"] = "\(queued.reason.rawValue)"
             }
             if let failure = result.handoffFailure { fields["handoffFailed"] = "\(failure)" }
+            for report in result.destinations {
+                fields[report.destination.rawValue] = "\(report.label)"
+                switch report.outcome {
+                case .failed(let reason), .rejected(let reason), .skipped(let reason):
+                    fields[report.destination.rawValue + "Reason"] = "\(reason)"
+                case .queued(let messageID, _):
+                    fields[report.destination.rawValue + "MessageId"] = "\(messageID)"
+                case .delivered: break
+                }
+                if let failure = report.handoffFailure { fields[report.destination.rawValue + "HandoffFailed"] = "\(failure)" }
+            }
             if let pin = result.pin {
                 fields["pin"] = "\(pin.label)"
                 if let source = pin.source { fields["pinSource"] = "\(source.rawValue)" }
@@ -63,13 +74,18 @@ public enum InvocationSummary: Sendable {
             }
             return fields
         case .redelivery(let summary):
-            return [
+            var fields: Logger.Metadata = [:]
+            for destination in Set(summary.destinations.map(\.destination)) {
+                let reports = summary.destinations.filter { $0.destination == destination }
+                fields[destination.rawValue] = "\(reports.filter { $0.outcome == .delivered }.count) of \(reports.count) delivered"
+            }
+            return fields.merging([
                 "outcome": "redelivery", "records": "\(summary.records)", "delivered": "\(summary.delivered)",
                 "failed": "\(summary.failed)", "rejected": "\(summary.rejected)", "notOurs": "\(summary.notOurs)",
                 "deadLettered": "\(summary.deadLettered)", "attempts": "\(summary.fullStoryAttempts)",
                 "pinned": "\(summary.pinned)", "pinFailed": "\(summary.pinFailed)", "pinsSkipped": "\(summary.pinsSkipped)",
                 "durationMs": "\(milliseconds)",
-            ]
+            ]) { first, _ in first }
         }
     }
 }

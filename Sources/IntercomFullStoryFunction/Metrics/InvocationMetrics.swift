@@ -14,6 +14,21 @@ public struct InvocationMetrics: Sendable, Equatable {
 
     public subscript(_ metric: Metric) -> Int { counts[metric.rawValue] }
 
+    /// One destination's report, under its own metrics.
+    mutating func add(_ report: DestinationReport) {
+        guard let metrics = DestinationMetrics.of(report.destination) else { return }
+        switch report.outcome {
+        case .delivered: add(metrics.delivered)
+        case .queued: add(metrics.queued)
+        case .rejected: add(metrics.rejected)
+        case .skipped: add(metrics.skipped)
+        case .failed: break
+        }
+        if report.unavailable { add(metrics.unavailable) }
+        if report.refusedCredentials { add(metrics.refusedKey) }
+        if report.handoffFailure != nil { add(.handoffFailed) }
+    }
+
     mutating func addFullStoryCalls(attempts: Int, milliseconds: Double) {
         add(.fullStoryAttempts, attempts)
         if attempts > 0 { fullStoryLatency = (fullStoryLatency ?? 0) + milliseconds }
@@ -21,12 +36,16 @@ public struct InvocationMetrics: Sendable, Equatable {
 
     /// A webhook's metrics from its reply and delivery.
     public init(webhook result: WebhookResult) {
-        // A pin's failure may change the answer (503); the event counts by its own.
+        // A pin's or another destination's failure may change the answer (503); FullStory's event counts by its
+        // own, and only when FullStory had it (without FullStory, the other destinations count below).
+        let fullStoryHadIt = result.report != nil
         switch (result.eventReply ?? result.reply).outcome {
-        case .delivered: add(.delivered)
+        case .delivered: if fullStoryHadIt { add(.delivered) }
         case .queued:
-            add(.queued)
-            add(result.queued?.reason == .fullStoryRefusedCredentials ? .fullStoryRefusedKey : .fullStoryUnavailable)
+            if fullStoryHadIt {
+                add(.queued)
+                add(result.queued?.reason == .fullStoryRefusedCredentials ? .fullStoryRefusedKey : .fullStoryUnavailable)
+            }
         case .rejectedByFullStory: add(.rejected)
         case .ignored: add(.ignored)
         case .appNotAllowed: add(.appNotAllowed)
@@ -34,8 +53,9 @@ public struct InvocationMetrics: Sendable, Equatable {
         case .badRequest, .payloadTooLarge, .methodNotAllowed: add(.badRequest)
         case .fullStoryUnavailable: add(.fullStoryUnavailable)
         case .fullStoryRefusedCredentials: add(.fullStoryRefusedKey)
-        case .health, .ping, .pinNotWritten: break
+        case .health, .ping, .pinNotWritten, .skipped, .rejectedByDestination, .destinationUnavailable: break
         }
+        for report in result.destinations { add(report) }
         if result.handoffFailure != nil { add(.handoffFailed) }
         if result.pinHandoffFailure != nil { add(.handoffFailed) }
         if let pin = result.pin {
@@ -55,6 +75,7 @@ public struct InvocationMetrics: Sendable, Equatable {
         add(.fullStoryRefusedKey, summary.fullStoryRefusedCredentials)
         add(.sessionPinned, summary.pinned)
         add(.pinFailed, summary.pinFailed)
+        for report in summary.destinations { add(report) }
         addFullStoryCalls(attempts: summary.fullStoryAttempts, milliseconds: summary.fullStoryMilliseconds)
     }
 }

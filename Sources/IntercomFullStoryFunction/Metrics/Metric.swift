@@ -1,3 +1,5 @@
+import IntercomFullStory
+
 /// The metrics the function publishes (namespace `IntercomFullStory`, dimension `FunctionName`). template.yaml's
 /// alarms and dashboard name only these; a test checks that.
 public enum Metric: Int, CaseIterable, Sendable {
@@ -26,6 +28,14 @@ public enum Metric: Int, CaseIterable, Sendable {
     // Session pinning: pins written (webhooks and redelivery), and writes that failed or were refused.
     case sessionPinned
     case pinFailed
+    // ABsmartly, per goal (webhooks and redelivery): published, queued, refused for good, not sent for want of a
+    // unit (no external_id), unavailable (429, 5xx, timeouts), refusing our key, application or environment.
+    case abSmartlyDelivered
+    case abSmartlyQueued
+    case abSmartlyRejected
+    case abSmartlySkipped
+    case abSmartlyUnavailable
+    case abSmartlyRefusedKey
     // FullStory calls.
     case fullStoryAttempts
     case fullStoryLatency
@@ -51,10 +61,31 @@ public enum Metric: Int, CaseIterable, Sendable {
         case .deadLettered: "DeadLettered"
         case .sessionPinned: "SessionPinned"
         case .pinFailed: "PinFailed"
+        case .abSmartlyDelivered: "ABsmartlyDelivered"
+        case .abSmartlyQueued: "ABsmartlyQueued"
+        case .abSmartlyRejected: "ABsmartlyRejected"
+        case .abSmartlySkipped: "ABsmartlySkipped"
+        case .abSmartlyUnavailable: "ABsmartlyUnavailable"
+        case .abSmartlyRefusedKey: "ABsmartlyRefusedKey"
         case .fullStoryAttempts: "FullStoryAttempts"
         case .fullStoryLatency: "FullStoryLatency"
         }
     }
 
     public var unit: String { self == .fullStoryLatency ? "Milliseconds" : "Count" }
+}
+
+/// A destination's own metrics (FullStory's keep their first names: `Delivered`, `Queued`…).
+struct DestinationMetrics {
+    var delivered, queued, rejected, skipped, unavailable, refusedKey: Metric
+
+    static func of(_ destination: DeliveryMessage.Destination) -> DestinationMetrics? {
+        switch destination {
+        case .fullStory: nil
+        case .abSmartly:
+            DestinationMetrics(
+                delivered: .abSmartlyDelivered, queued: .abSmartlyQueued, rejected: .abSmartlyRejected, skipped: .abSmartlySkipped,
+                unavailable: .abSmartlyUnavailable, refusedKey: .abSmartlyRefusedKey)
+        }
+    }
 }

@@ -34,6 +34,8 @@ public final class Redelivery {
         public var pinFailed = 0
         /// Queued pins not written: the conversation holds another pin (it wins), or is gone.
         public var pinsSkipped = 0
+        /// What each record for a destination beside FullStory came to.
+        public var destinations: [DestinationReport] = []
     }
 
     /// A record without a message id cannot be reported on its own: the whole batch fails (Lambda retries it).
@@ -42,7 +44,9 @@ public final class Redelivery {
         public var lambdaErrorMessage: String { "an SQS record has no messageId" }
     }
 
-    private let fullStory: FullStoryClient
+    /// `nil` when FullStory is off: its queued events go to the dead-letter queue, to be redriven once it is on.
+    private let fullStory: FullStoryClient?
+    private let others: [any Destination]
     /// `nil` when pinning is off: queued pins are then dropped (the operator turned the writes off).
     private let pinner: SessionPinner?
     private let queue: (url: SQSQueueURL, client: SQSClient)?
@@ -52,10 +56,11 @@ public final class Redelivery {
     private let time: TimeSource
 
     init(
-        fullStory: FullStoryClient, pinner: SessionPinner?, queue: (url: SQSQueueURL, client: SQSClient)?,
+        fullStory: FullStoryClient?, others: [any Destination], pinner: SessionPinner?, queue: (url: SQSQueueURL, client: SQSClient)?,
         deadLetterQueue: SQSQueueURL?, circuit: CircuitBreaker?, time: TimeSource
     ) {
         self.fullStory = fullStory
+        self.others = others
         self.pinner = pinner
         self.queue = queue
         self.deadLetterQueue = deadLetterQueue
@@ -78,8 +83,9 @@ public final class Redelivery {
         var reschedule: [SQSClient.VisibilityChange] = []
         /// Set once FullStory is known not to take events now: the rest of the batch is not tried.
         var stopReason: String?
-        /// The same for Intercom and the batch's pins.
+        /// The same for Intercom and the batch's pins, and for each other destination.
         var pinStopReason: String?
+        var destinationStopReasons: [DeliveryMessage.Destination: String] = [:]
 
         for record in event.records {
             let id = record.messageID ?? ""
@@ -160,8 +166,37 @@ public final class Redelivery {
                 }
                 continue
             }
-            recordLogger[metadataKey: "idempotencyKey"] = "\(message.event.idempotencyKey)"
-            recordLogger[metadataKey: "event"] = "\(message.event.name)"
+            recordLogger[metadataKey: "idempotencyKey"] = "\(message.idempotencyKey)"
+            recordLogger[metadataKey: "destination"] = "\(message.destination.rawValue)"
+            guard case .fullStory(let event) = message.request, let fullStory else {
+                // Another destination's (or FullStory's while it is off): each destination resends only its own.
+                let destination = others.first { $0.name == message.destination }
+                guard let destination else {
+                    recordLogger.error("the destination of this queued event is not configured; it goes to the dead-letter queue")
+                    if moveToDeadLetterQueue(record, budget: closingCalls, logger: recordLogger) {
+                        summary.deadLettered += 1
+                    } else {
+                        fail(rescheduling: false)
+                    }
+                    continue
+                }
+                if let reason = destinationStopReasons[destination.name] {
+                    recordLogger.info("not tried after an earlier failure in this batch", metadata: ["reason": "\(reason)"])
+                    fail(rescheduling: true)
+                    continue
+                }
+                let attempt = destination.redeliver(message.request, budget: batch.record(), logger: recordLogger)
+                summary.destinations.append(attempt.report)
+                if case .failed(let reason) = attempt.report.outcome {
+                    recordLogger.warning("redelivery failed; retried later", metadata: ["reason": "\(reason)"])
+                    destinationStopReasons[destination.name] = reason
+                    fail(rescheduling: true)
+                } else if attempt.report.outcome == .delivered {
+                    recordLogger.info("redelivered")
+                }
+                continue
+            }
+            recordLogger[metadataKey: "event"] = "\(event.name)"
             // The circuit is not consulted: a batch makes one call at most while FullStory fails, which is the
             // probe the circuit would make anyway, and a success closes it for the webhooks.
             if let stopReason {
@@ -170,7 +205,7 @@ public final class Redelivery {
                 continue
             }
 
-            let report = fullStory.deliver(message.event, budget: batch.record(), logger: recordLogger, retrying: false)
+            let report = fullStory.deliver(event, budget: batch.record(), logger: recordLogger, retrying: false)
             summary.fullStoryAttempts += report.attempts
             summary.fullStoryMilliseconds += report.fullStoryMilliseconds
             if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable, now: time.monotonicNanoseconds()) }

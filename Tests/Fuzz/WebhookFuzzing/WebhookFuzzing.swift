@@ -85,8 +85,16 @@ public enum WebhookFuzzing {
         }
         precondition(DeliveryMessage.decode(message.encoded()) == .success(message), "a message does not round-trip")
         precondition(sqsAccepts(message.encoded()), "a re-encoded message holds characters SQS refuses")
-        checkFullStoryBody(message.event.body(), name: message.event.name)
-        checkFullStoryBody(message.event.unlinked().body(), name: message.event.name)
+        switch message.request {
+        case .fullStory(let event):
+            checkFullStoryBody(event.body(), name: event.name)
+            checkFullStoryBody(event.unlinked().body(), name: event.name)
+        case .abSmartly(let publish):
+            // One unit, hashed as the SDKs hash; one goal with a millisecond moment; the body reads back the same.
+            guard let root = try? JSONDocument(parsing: publish.body()).root else { fatalError("a publish body is not JSON") }
+            precondition(ABsmartlyPublish(decodingBody: root) == publish, "a publish body does not round-trip")
+            precondition(publish.unitUID.utf8.count == 22 && root["hashed"]?.bool == true, "a publish unit is not hashed")
+        }
     }
 
     /// SQS's rule for a message body: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.

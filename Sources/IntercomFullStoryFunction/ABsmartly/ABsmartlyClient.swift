@@ -1,0 +1,92 @@
+import CurlHTTP
+import IntercomFullStory
+import Logging
+import SystemClock
+
+/// Publishes goals to ABsmartly's Collector (`PUT {collector}/context`) over the one libcurl client, retrying what
+/// is worth retrying within the budget. The Collector has no idempotency key: a retry after a lost answer can count
+/// a goal twice (at-least-once), so tries are few and only after a failure.
+public final class ABsmartlyClient {
+    public enum Outcome: Sendable, Equatable {
+        case published
+        /// 400 and other 4xx: final; the Collector's messages say why.
+        case rejected(status: Int, messages: [String])
+        /// 401, 403: the key, application or environment refused.
+        case refused(status: Int)
+        /// 408, 425, 429, 5xx, timeouts, refused connections.
+        case unavailable(reason: String)
+    }
+
+    public struct Report: Sendable {
+        public var outcome: Outcome
+        public var attempts = 0
+        /// Time spent waiting for the Collector (backoff sleeps excluded).
+        public var milliseconds: Double = 0
+    }
+
+    /// Up to three attempts, 100 ms to 1 s apart, within the budget.
+    public static let retryPolicy = RetryPolicy(maximumAttempts: 3, baseMilliseconds: 100, capMilliseconds: 1000)
+    /// The `X-Agent` each goal event is stored with.
+    public static let agent = "intercom-fullstory"
+
+    private let endpoint: String
+    private let headers: [(name: String, value: String)]
+    private let http: HTTPClient
+    private let time: TimeSource
+
+    public init(settings: ABsmartlySettings, http: HTTPClient, time: TimeSource = .system) {
+        endpoint = settings.collectorURL + "/context"
+        headers = [
+            ("X-API-Key", settings.apiKey), ("X-Application", settings.application), ("X-Application-Version", "0"),
+            ("X-Environment", settings.environment), ("X-Agent", Self.agent), ("Content-Type", "application/json"),
+            ("Accept", "application/json"),
+        ]
+        self.http = http
+        self.time = time
+    }
+
+    /// Publishes `request` within `budget`; with `retrying` false (redelivery) one attempt only.
+    public func publish(_ request: ABsmartlyPublish, budget: TimeBudget, logger: Logger, retrying: Bool = true) -> Report {
+        let body = request.body()
+        var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"))
+        return RetryLoop.run(
+            retrying ? Self.retryPolicy : Self.retryPolicy.withoutRetries, time: time,
+            remainingMilliseconds: { budget.remainingMilliseconds() },
+            minimumAttemptMilliseconds: TimeBudget.minimumFullStoryAttemptMilliseconds
+        ) { _ in
+            guard
+                let timeout = budget.timeout(
+                    cappedAt: TimeBudget.abSmartlyAttemptMilliseconds, minimum: TimeBudget.minimumFullStoryAttemptMilliseconds)
+            else { return .finished(report) }
+            report.attempts += 1
+            let start = time.monotonicNanoseconds()
+            let response: HTTPResponse
+            do {
+                defer { report.milliseconds += Double(time.monotonicNanoseconds() - start) / 1_000_000 }
+                response = try http.perform(
+                    HTTPRequest(
+                        method: "PUT", url: endpoint, headers: headers, body: body, connectTimeoutMilliseconds: min(timeout, 1000),
+                        totalTimeoutMilliseconds: timeout, maximumResponseSize: 64 * 1024))
+            } catch {
+                logger.warning("ABsmartly request failed", metadata: ["attempt": "\(report.attempts)", "error": "\(error)"])
+                report.outcome = .unavailable(reason: "ABsmartly \(error)")
+                return .failed(report, retryAfterMilliseconds: nil)
+            }
+            switch CollectorReply.classify(status: response.status, body: response.body, retryAfter: response.header("Retry-After")) {
+            case .published:
+                report.outcome = .published
+                return .finished(report)
+            case .rejected(let status, let messages):
+                report.outcome = .rejected(status: status, messages: messages)
+                return .finished(report)
+            case .refused(let status):
+                report.outcome = .refused(status: status)
+                return .finished(report)
+            case .retryable(let status, let retryAfter):
+                logger.warning("ABsmartly unavailable", metadata: ["attempt": "\(report.attempts)", "status": "\(status)"])
+                report.outcome = .unavailable(reason: "ABsmartly answered \(status)")
+                return .failed(report, retryAfterMilliseconds: retryAfter.map { $0 * 1000 })
+            }
+        }
+    }
+}

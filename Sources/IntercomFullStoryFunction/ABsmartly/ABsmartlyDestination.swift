@@ -1,0 +1,64 @@
+import IntercomFullStory
+import Logging
+import SystemClock
+
+/// ABsmartly as a destination: every forwarded event becomes one goal for the contact's `external_id` (hashed as
+/// the SDKs hash it), published to the Collector; no `external_id`, no request.
+final class ABsmartlyDestination: Destination {
+    let name = DeliveryMessage.Destination.abSmartly
+    private let client: ABsmartlyClient
+    private let unitType: String
+    private let time: TimeSource
+
+    init(client: ABsmartlyClient, unitType: String, time: TimeSource) {
+        self.client = client
+        self.unitType = unitType
+        self.time = time
+    }
+
+    func deliver(_ draft: EventDraft, budget: TimeBudget, logger: Logger) -> DestinationAttempt {
+        guard let uid = draft.externalID.flatMap(ABsmartlyUnit.hashed) else {
+            return DestinationAttempt(report: DestinationReport(destination: name, outcome: .skipped(reason: "no external_id")))
+        }
+        guard let goal = ABsmartlyGoal(draft: draft) else {
+            return DestinationAttempt(report: DestinationReport(destination: name, outcome: .skipped(reason: "no moment")))
+        }
+        let request = ABsmartlyPublish(unitType: unitType, unitUID: uid, goal: goal, publishedAtMilliseconds: time.epochMilliseconds())
+        return attempt(request, budget: budget, logger: logger, retrying: true)
+    }
+
+    func redeliver(_ request: DeliveryMessage.Request, budget: TimeBudget, logger: Logger) -> DestinationAttempt {
+        guard case .abSmartly(let publish) = request else {
+            return DestinationAttempt(report: DestinationReport(destination: name, outcome: .rejected(reason: "not an ABsmartly request")))
+        }
+        return attempt(publish, budget: budget, logger: logger, retrying: false)
+    }
+
+    private func attempt(_ request: ABsmartlyPublish, budget: TimeBudget, logger: Logger, retrying: Bool) -> DestinationAttempt {
+        let sent = client.publish(request, budget: budget, logger: logger, retrying: retrying)
+        var report = DestinationReport(destination: name, outcome: .delivered)
+        report.attempts = sent.attempts
+        report.milliseconds = sent.milliseconds
+        switch sent.outcome {
+        case .published:
+            return DestinationAttempt(report: report)
+        case .rejected(let status, let messages):
+            logger.error(
+                "ABsmartly refused the goal; it is not retried",
+                metadata: ["status": "\(status)", "goal": "\(request.goal.name)", "collectorErrors": "\(messages.joined(separator: "; "))"])
+            report.outcome = .rejected(reason: "ABsmartly answered \(status)")
+            return DestinationAttempt(report: report)
+        case .refused(let status):
+            logger.error(
+                "ABsmartly refused the key, application or environment; check ABSMARTLY_API_KEY, ABSMARTLY_APPLICATION and ABSMARTLY_ENVIRONMENT",
+                metadata: ["status": "\(status)"])
+            report.refusedCredentials = true
+            report.outcome = .failed(reason: "ABsmartly refused the credentials (\(status))")
+            return DestinationAttempt(report: report, toQueue: (.abSmartly(request), .abSmartlyRefusedCredentials))
+        case .unavailable(let reason):
+            report.unavailable = true
+            report.outcome = .failed(reason: reason)
+            return DestinationAttempt(report: report, toQueue: (.abSmartly(request), .abSmartlyUnavailable))
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import AWSSQS
+import FlatJSON
+import IntercomFullStory
+import TestSupport
+import Testing
+
+/// The ABsmartly destination end to end: the real bootstrap under the emulator, FullStory's and ABsmartly's
+/// Collector stand-ins side by side, moto as the delivery queue where a test needs one.
+@Suite(.serialized) struct ABsmartlyDestinationTests {
+    typealias SwitchableFullStory = DurableDeliveryTests.SwitchableFullStory
+    static let externalID = "5e68ece4-0ec8-4792-baac-02deba39e7fe"
+
+    struct Rig {
+        let fullStory: SwitchableFullStory
+        let fullStoryServer: StandInServer
+        let collector: ABsmartlyStandIn
+        let emulator: EmulatorHarness
+        let queue: (sqs: LocalSQS, delivery: SQSQueueURL)?
+
+        func invoke(_ body: String) throws -> JSONValue { try emulator.invoke(SignedEvents.restAPI(body: Array(body.utf8))).response }
+
+        /// Lambda's event source mapping, by hand (bounded).
+        func drain() throws {
+            guard let queue else { return }
+            let client = queue.sqs.client()
+            for _ in 0..<10 {
+                let messages = try client.receiveMessages(queue: queue.delivery, maximum: 10)
+                if messages.isEmpty { return }
+                let (response, _) = try emulator.invoke(SQSEventBuilder.event(messages))
+                let failed = SQSEventBuilder.failures(response)
+                for message in messages where !failed.contains(message.messageID) {
+                    try client.deleteMessage(queue: queue.delivery, receiptHandle: message.receiptHandle)
+                }
+            }
+        }
+
+        func shutdown() -> String {
+            let output = emulator.stop()
+            fullStoryServer.shutdown()
+            collector.shutdown()
+            return output
+        }
+    }
+
+    static func rig(
+        collector: ABsmartlyStandIn? = nil, fullStory: Bool = true, queueName: String? = nil, environment: [String: String?] = [:]
+    ) throws -> Rig {
+        let switchable = SwitchableFullStory()
+        let fullStoryServer = try StandInServer { switchable.reply($0, $1) }
+        let collector = try collector ?? ABsmartlyStandIn()
+        var variables: [String: String?] = [
+            "FULLSTORY_API_URL": fullStoryServer.baseURL, "ABSMARTLY_COLLECTOR_URL": collector.baseURL,
+            "ABSMARTLY_API_KEY": ABsmartlyStandIn.apiKey, "ABSMARTLY_APPLICATION": ABsmartlyStandIn.application,
+            "ABSMARTLY_ENVIRONMENT": ABsmartlyStandIn.environment,
+        ]
+        if !fullStory { variables["FULLSTORY_API_KEY"] = .some(nil) }
+        var queue: (LocalSQS, SQSQueueURL)?
+        if let queueName {
+            let sqs = try LocalSQS.start()
+            let queues = try sqs.makeQueues(queueName)
+            for (name, value) in sqs.functionEnvironment(queue: queues.delivery) { variables[name] = value }
+            queue = (sqs, queues.delivery)
+        }
+        for (name, value) in environment { variables[name] = value }
+        return Rig(
+            fullStory: switchable, fullStoryServer: fullStoryServer, collector: collector, emulator: try EmulatorHarness(environment: variables),
+            queue: queue)
+    }
+
+    static func body(_ name: String) -> String { readFile(repositoryRoot + "/events/bodies/\(name).json") }
+
+    @Test func aClosedConversationIsOneEventAndOneGoal() throws {
+        let rig = try Self.rig()
+        let response = try rig.invoke(Self.body("closed"))
+        #expect(response.statusCode == 200)
+        #expect(response.bodyJSON?["status"]?.string == "delivered")
+        #expect(rig.fullStory.acceptedKeys.count == 1)
+        let goal = try #require(rig.collector.goals.first)
+        #expect(rig.collector.goals.count == 1)
+        #expect(goal.goal == "intercom_conversation_closed")
+        #expect(goal.unitType == "user_id")
+        #expect(goal.hashed)
+        #expect(goal.uid == ABsmartlyUnit.hashed(Self.externalID))
+        #expect(goal.achievedAt == 1_768_035_600_000, "the close part's moment, as FullStory's timestamp")
+        #expect(goal.publishedAt >= goal.achievedAt)
+        let properties = try JSONDocument(parsing: goal.properties).root
+        #expect(properties["conversation_id"]?.string == "215472621202693")
+        #expect(properties["teammate_id"]?.string == "9608799")
+        #expect(properties["teammate_name"] == nil, "no names")
+        #expect(properties["handling_time"]?.int == 640)
+        let request = try #require(rig.collector.requests.first)
+        #expect(request.header("X-Agent") == "intercom-fullstory")
+        #expect(request.header("X-Application-Version") == "0")
+        #expect(!request.bodyText.contains(Self.externalID), "the plain id never leaves the function")
+        for text in LogHygiene.forbidden { #expect(!request.bodyText.contains(text)) }
+        let output = rig.shutdown()
+        #expect(output.contains(#""absmartly":"delivered""#))
+        let metrics = MetricsEndToEndTests.metricLines(output).map(MetricsEndToEndTests.nonZero)
+        #expect(metrics.last?["ABsmartlyDelivered"] == 1 && metrics.last?["Delivered"] == 1)
+    }
+
+    @Test func aRatingIsANumber() throws {
+        let rig = try Self.rig()
+        #expect(try rig.invoke(Self.body("rated")).statusCode == 200)
+        let goal = try #require(rig.collector.goals.first)
+        #expect(goal.goal == "intercom_conversation_rated")
+        #expect(goal.achievedAt == 1_768_036_190_000)
+        let properties = try JSONDocument(parsing: goal.properties).root
+        #expect(properties["rating"]?.kind == .number && properties["rating"]?.int == 4)
+        #expect(properties["remark"] == nil, "the customer's words stay out")
+        _ = rig.shutdown()
+    }
+
+    @Test func noExternalIDNoGoal() throws {
+        let rig = try Self.rig()
+        let response = try rig.invoke(Self.body("opened"))
+        #expect(response.statusCode == 200)
+        #expect(rig.collector.requests.isEmpty)
+        #expect(rig.fullStory.acceptedKeys.count == 1, "FullStory unaffected")
+        let output = rig.shutdown()
+        #expect(output.contains(#""absmartly":"skipped""#) && output.contains(#""absmartlyReason":"no external_id""#))
+        #expect(MetricsEndToEndTests.metricLines(output).map(MetricsEndToEndTests.nonZero).last?["ABsmartlySkipped"] == 1)
+    }
+
+    @Test func abSmartlyAlone() throws {
+        let rig = try Self.rig(fullStory: false)
+        let response = try rig.invoke(Self.body("closed"))
+        #expect(response.statusCode == 200)
+        #expect(response.bodyJSON?["status"]?.string == "delivered")
+        #expect(rig.collector.goals.count == 1)
+        #expect(rig.fullStoryServer.requests.isEmpty)
+        let skipped = try rig.invoke(Self.body("opened"))
+        #expect(skipped.statusCode == 200)
+        #expect(skipped.bodyJSON?["status"]?.string == "skipped")
+        let output = rig.shutdown()
+        let metrics = MetricsEndToEndTests.metricLines(output).map(MetricsEndToEndTests.nonZero)
+        #expect(metrics.first?["Delivered"] == nil, "FullStory's metrics count FullStory's events only")
+        #expect(metrics.first?["ABsmartlyDelivered"] == 1)
+    }
+
+    @Test func aCollectorOutageIsQueuedAndTheDrainPublishesOnce() throws {
+        let collector = try ABsmartlyStandIn(script: [1: .json(503, #"{"code":503,"message":"down"}"#), 2: .json(503, "{}"), 3: .json(503, "{}")])
+        let rig = try Self.rig(collector: collector, queueName: "absmartly-outage")
+        let response = try rig.invoke(Self.body("closed"))
+        #expect(response.statusCode == 200)
+        #expect(rig.collector.requests.count == 3, "three tries within the budget")
+        #expect(rig.fullStory.acceptedKeys.count == 1)
+        try rig.drain()
+        #expect(rig.collector.goals.count == 1, "one goal after the drain")
+        #expect(rig.collector.requests.count == 4)
+        #expect(rig.fullStory.acceptedKeys.values.allSatisfy { $0 == 1 } && rig.fullStory.acceptedKeys.count == 1, "FullStory's event once")
+        let queue = try #require(rig.queue)
+        #expect(try queue.sqs.count(queue.delivery) == (0, 0))
+        let output = rig.shutdown()
+        #expect(output.contains(#""absmartly":"queued""#))
+        let metrics = MetricsEndToEndTests.metricLines(output).map(MetricsEndToEndTests.nonZero)
+        #expect(metrics.first?["ABsmartlyQueued"] == 1 && metrics.first?["ABsmartlyUnavailable"] == 1 && metrics.first?["Delivered"] == 1)
+        #expect(metrics.last?["ABsmartlyDelivered"] == 1 && metrics.last?["Redelivered"] == nil)
+    }
+
+    @Test func aFullStoryOutageLeavesTheGoalAlone() throws {
+        let rig = try Self.rig(queueName: "absmartly-fullstory-outage")
+        rig.fullStory.set(.down)
+        let response = try rig.invoke(Self.body("closed"))
+        #expect(response.statusCode == 200)
+        #expect(response.bodyJSON?["status"]?.string == "queued")
+        #expect(rig.collector.goals.count == 1)
+        rig.fullStory.set(.up)
+        try rig.drain()
+        #expect(rig.fullStory.acceptedKeys.count == 1 && rig.fullStory.acceptedKeys.values.allSatisfy { $0 == 1 })
+        #expect(rig.collector.goals.count == 1, "FullStory's redelivery never resends the goal")
+        _ = rig.shutdown()
+    }
+
+    @Test func aRefusedGoalIsFinal() throws {
+        let collector = try ABsmartlyStandIn(script: [1: ABsmartlyStandIn.invalid("goal name unknown")])
+        let rig = try Self.rig(collector: collector, queueName: "absmartly-refused")
+        let response = try rig.invoke(Self.body("closed"))
+        #expect(response.statusCode == 200)
+        #expect(rig.collector.requests.count == 1, "not retried")
+        #expect(rig.fullStory.acceptedKeys.count == 1)
+        let queue = try #require(rig.queue)
+        #expect(try queue.sqs.count(queue.delivery) == (0, 0))
+        let output = rig.shutdown()
+        #expect(output.contains("ABsmartly refused the goal; it is not retried") && output.contains("goal name unknown"))
+        #expect(MetricsEndToEndTests.metricLines(output).map(MetricsEndToEndTests.nonZero).last?["ABsmartlyRejected"] == 1)
+    }
+
+    @Test func withoutAQueueACollectorOutageAsksIntercomToRetry() throws {
+        let collector = try ABsmartlyStandIn(script: [1: .json(503, "{}"), 2: .json(503, "{}"), 3: .json(503, "{}")])
+        let rig = try Self.rig(collector: collector)
+        let response = try rig.invoke(Self.body("closed"))
+        #expect(response.statusCode == 503)
+        #expect(response.bodyJSON?["error"]?.string == "absmartly unavailable, retry later")
+        // Intercom's retry: FullStory takes the resend under its key; the goal is published now.
+        #expect(try rig.invoke(Self.body("closed")).statusCode == 200)
+        #expect(rig.fullStory.acceptedKeys.count == 1)
+        #expect(rig.collector.goals.count == 1)
+        _ = rig.shutdown()
+    }
+
+    @Test(arguments: [
+        (["ABSMARTLY_API_KEY": nil], "ABSMARTLY_API_KEY is required with"),
+        (["ABSMARTLY_COLLECTOR_URL": "http://collector.example.com/v1"], "ABSMARTLY_COLLECTOR_URL must be an https:// URL"),
+    ] as [([String: String?], String)])
+    func configurationErrorsNameTheVariable(_ change: [String: String?], message: String) throws {
+        let rig = try Self.rig(environment: change)
+        _ = try rig.emulator.invoke(SignedEvents.restAPI(body: Array(Self.body("closed").utf8)), emulatorStatus: 502)
+        #expect(rig.shutdown().contains(message))
+    }
+
+    @Test func withNoDestinationTheFunctionRefusesToStart() throws {
+        let rig = try Self.rig(
+            fullStory: false,
+            environment: ["ABSMARTLY_COLLECTOR_URL": nil, "ABSMARTLY_API_KEY": nil, "ABSMARTLY_APPLICATION": nil, "ABSMARTLY_ENVIRONMENT": nil])
+        _ = try rig.emulator.invoke(SignedEvents.restAPI(body: Array(Self.body("closed").utf8)), emulatorStatus: 502)
+        #expect(rig.shutdown().contains("FULLSTORY_API_KEY is required unless the ABsmartly destination is configured"))
+    }
+}
