@@ -97,6 +97,13 @@ def measure_pinning(binary, mode, opened_external):
     return json.loads(run(args, stdout=subprocess.PIPE, env=dict(os.environ, **PINNING_MODES[mode])).stdout)
 
 
+def measure_destinations(binary, both):
+    """WARM closed webhooks with FullStory alone, or with ABsmartly beside it (BENCH_ABSMARTLY)."""
+    args = [f"{BENCH}/runtime-api-bench", binary, PING, CLOSED, str(WARM)]
+    env = dict(os.environ, BENCH_ABSMARTLY="1") if both else dict(os.environ)
+    return json.loads(run(args, stdout=subprocess.PIPE, env=env).stdout)["warm"][0]["p50_us"]
+
+
 def cold_start(binary):
     """Microseconds from spawn to the first GET /next (one warm ping follows, unmeasured)."""
     return json.loads(run([f"{BENCH}/runtime-api-bench", binary, PING, PING, "1"], stdout=subprocess.PIPE).stdout)[
@@ -220,6 +227,7 @@ def main():
                 "bootstrap-fixed-address": f"{BENCH}/bootstrap-fixed-address"}
     handlers = []
     pinning = {mode: [] for mode in PINNING_MODES}
+    destinations = {"fullstory": [], "both": []}
     opened_external = opened_with_external_id()
     for _ in range(RUNS):  # interleaved, so a noisy moment hits every runtime alike
         handlers.append(handler_cost())  # one ordo-one run of up to 20,000 iterations
@@ -232,6 +240,8 @@ def main():
         one_cpu["bootstrap"].append(measure(bootstrap, [CLOSED], one_cpu=True))
         for mode in PINNING_MODES:
             pinning[mode].append(measure_pinning(bootstrap, mode, opened_external)["warm"][0]["p50_us"])
+        destinations["fullstory"].append(measure_destinations(bootstrap, both=False))
+        destinations["both"].append(measure_destinations(bootstrap, both=True))
         for _ in range(COLD_SPAWNS):
             # Back to back, in a shuffled order, so that each round's difference to the floor is measured under
             # the same conditions; the machine's slow phases then cancel out of the paired differences.
@@ -258,6 +268,7 @@ def main():
 
     pin_over_off = {mode: summary([on - off for on, off in zip(pinning[mode], pinning["off"])])
                     for mode in ("contact", "list-sessions")}
+    both_over_fullstory = summary([b - f for b, f in zip(destinations["both"], destinations["fullstory"])])
     floor_cold = summary(cold_starts["floor"])
     floor_ping = metric("floor", "p50_us", 0)
     cold = summary(cold_starts["bootstrap"])
@@ -295,6 +306,9 @@ def main():
          " / ".join(us(summary(pinning[mode])[0]) for mode in PINNING_MODES), "exchanges 2 / 3 / 4", "(diagnostic)", None),
         ("  the pin's cost over off, paired: + PUT / + List Sessions and PUT",
          "%s / %s" % (spread(pin_over_off["contact"], us), spread(pin_over_off["list-sessions"], us)), "", "(diagnostic)", None),
+        ("warm closed p50: FullStory alone / with ABsmartly beside it",
+         "%s / %s" % (us(summary(destinations["fullstory"])[0]), us(summary(destinations["both"])[0])),
+         "paired difference %s" % spread(both_over_fullstory, us), "(diagnostic)", None),
         ("warm throughput (ping / closed)", "%.0f / %.0f per s" % (
             statistics.median(r["warm"][0]["per_second"] for r in results["bootstrap"]),
             statistics.median(r["warm"][1]["per_second"] for r in results["bootstrap"])),
@@ -330,7 +344,7 @@ def main():
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print("\n".join(lines))
     with open(os.path.join(BENCH, "results.json"), "w") as out:
-        json.dump({"runs": results, "pinning": pinning, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor, "pie_over_fixed": pie_over_fixed,
+        json.dump({"runs": results, "pinning": pinning, "destinations": destinations, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor, "pie_over_fixed": pie_over_fixed,
                    "one_cpu": one_cpu, "zip_bytes": zip_bytes, "binary_bytes": binary_bytes,
                    "handler": handlers, "backfill": backfill}, out)
 

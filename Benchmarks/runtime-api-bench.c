@@ -191,7 +191,7 @@ static int compare(const void *a, const void *b) {
 
 static conn_t runtime;
 static int runtime_listen;
-static stand_in_t fullstory, intercom;
+static stand_in_t fullstory, intercom, absmartly;
 
 // Starts the Runtime API listener and the stand-ins; returns the runtime's environment.
 static char **start_servers(FILE *record, const char *log_level) {
@@ -210,9 +210,17 @@ static char **start_servers(FILE *record, const char *log_level) {
                                 : "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
                                   "\"custom_attributes\":{\"fs_session_id\":\"5629499534213120:6392134624958464\"}}",
                             NULL};
-    pthread_t t1, t2;
+    pthread_t t1, t2, t3;
     pthread_create(&t1, NULL, serve, &fullstory);
     pthread_create(&t2, NULL, serve, &intercom);
+    // BENCH_ABSMARTLY: an ABsmartly Collector stand-in too, and the function's ABSMARTLY_* pointing at it.
+    static char collector_url[80];
+    int absmartly_port = 0;
+    if (getenv("BENCH_ABSMARTLY")) {
+        absmartly = (stand_in_t){listen_loopback(&absmartly_port), "{\"ok\":true,\"warnings\":[],\"errors\":[]}", NULL};
+        pthread_create(&t3, NULL, serve, &absmartly);
+        snprintf(collector_url, sizeof collector_url, "ABSMARTLY_COLLECTOR_URL=http://127.0.0.1:%d/v1", absmartly_port);
+    }
     static char api[64], fs_url[64], ic_url[64], level[64];
     snprintf(api, sizeof api, "AWS_LAMBDA_RUNTIME_API=127.0.0.1:%d", runtime_port);
     snprintf(fs_url, sizeof fs_url, "FULLSTORY_API_URL=http://127.0.0.1:%d", fullstory_port);
@@ -226,9 +234,15 @@ static char **start_servers(FILE *record, const char *log_level) {
     extern char **environ;
     size_t count = sizeof fixed / sizeof *fixed, extra = 0;
     for (char **e = environ; *e; e++) extra++;
-    char **envp = calloc(count + extra, sizeof(char *));
+    char **envp = calloc(count + extra + 4, sizeof(char *));
     size_t n = 0;
     for (size_t i = 0; fixed[i]; i++) envp[n++] = fixed[i];
+    if (absmartly_port) {
+        envp[n++] = collector_url;
+        envp[n++] = "ABSMARTLY_API_KEY=bench-absmartly-key";
+        envp[n++] = "ABSMARTLY_APPLICATION=website";
+        envp[n++] = "ABSMARTLY_ENVIRONMENT=production";
+    }
     for (char **e = environ; *e; e++)
         if (((!strncmp(*e, "DELIVERY_", 9) || !strncmp(*e, "AWS_", 4)) && strncmp(*e, "AWS_LAMBDA_", 11)) ||
             !strncmp(*e, "INTERCOM_PIN_SESSIONS=", 22))

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`make soak`: 10,000 consecutive invocations of mixed events through the lean Runtime API server
 (runtime-api-bench.c --soak) against loopback stand-ins, with moto's server as the delivery queue and session
-pinning on: webhooks delivered (opened ones pinned), refused, ignored and queued (FullStory refusing the key), and
-SQS batches redelivered (events and a queued pin), partly foreign and failing (rescheduled). Passes when there are zero unexpected responses, RSS grows by less than 1 MB after
+pinning and the ABsmartly destination on: webhooks delivered (opened ones pinned, closed and rated ones also
+published as goals), refused, ignored and queued (FullStory refusing the key), and SQS batches redelivered (events,
+a queued pin and a queued goal), partly foreign and failing (rescheduled). Passes when there are zero unexpected responses, RSS grows by less than 1 MB after
 warm-up, open descriptors do not change, every FullStory request is a valid CreateEventRequest
 (../shared/reference/fullstory-events.swagger.json, when present), every queued event is in SQS, and the
 function's log holds no secret, no signature and no customer message text.
@@ -22,7 +23,7 @@ from run import BENCH, ROOT, build_bootstrap_and_harness, run  # noqa: E402
 SWAGGER = os.path.join(ROOT, "..", "shared", "reference", "fullstory-events.swagger.json")
 COUNT = int(os.environ.get("SOAK_INVOCATIONS", "10000"))
 WARM_UP = 1000
-SECRETS = ["bench-key", "test-intercom-client-secret", "bench-token"]
+SECRETS = ["bench-key", "test-intercom-client-secret", "bench-token", "bench-absmartly-key"]
 
 
 def validator():
@@ -136,6 +137,12 @@ def delivery_messages():
     return json.dumps(message), json.dumps(refused)
 
 
+def goal_message():
+    """A queued ABsmartly goal as version 2 writes it."""
+    with open(os.path.join(ROOT, "Tests", "Fixtures", "messages", "goal.v2.json")) as fixture:
+        return fixture.read().strip()
+
+
 def pin_message():
     """A queued pin as version 1 writes it."""
     with open(os.path.join(ROOT, "Tests", "Fixtures", "messages", "pin.v1.json")) as fixture:
@@ -168,13 +175,14 @@ def main():
                        (sqs_event(work, "redelivery", [message]), "batch=0", 1),
                        (sqs_event(work, "foreign-beside-valid", ["Test message.", message]), "batch=1", 1),
                        (sqs_event(work, "refused-redelivery", [refused_message, message]), "batch=2", 1),
-                       (sqs_event(work, "pin-redelivery", [pin_message()]), "batch=0", 0)]
+                       (sqs_event(work, "pin-redelivery", [pin_message()]), "batch=0", 0),
+                       (sqs_event(work, "goal-redelivery", [goal_message()]), "batch=0", 0)]
             specs = [f"{path}:{expected}" for path, expected, _ in events]
             record, log = os.path.join(work, "fullstory.jsonl"), os.path.join(work, "function.log")
             role = sqs["role"]
             environment = dict(os.environ, DELIVERY_QUEUE_URL=sqs["queues"]["delivery"], AWS_REGION=sqs["region"],
                                AWS_ACCESS_KEY_ID=role["access_key_id"], AWS_SECRET_ACCESS_KEY=role["secret_access_key"],
-                               AWS_SESSION_TOKEN=role["session_token"], INTERCOM_PIN_SESSIONS="true")
+                               AWS_SESSION_TOKEN=role["session_token"], INTERCOM_PIN_SESSIONS="true", BENCH_ABSMARTLY="1")
             result = subprocess.run([f"{BENCH}/runtime-api-bench", "--soak", bootstrap, str(COUNT),
                                      str(WARM_UP), record, log] + specs, stdout=subprocess.PIPE, text=True,
                                     env=environment)

@@ -48,8 +48,8 @@ class Local:
         with urllib.request.urlopen(request, timeout=15) as answer:
             return json.load(answer)
 
-    def received(self):
-        path = os.path.join(self.work, "fullstory.jsonl")
+    def received(self, stand_in="fullstory"):
+        path = os.path.join(self.work, stand_in + ".jsonl")
         if not os.path.exists(path):
             return []
         with open(path) as lines:
@@ -57,7 +57,7 @@ class Local:
 
     def print_stand_in_lines(self):
         """What the stand-ins printed since the last call."""
-        for name in ("intercom.log", "fullstory.log"):
+        for name in ("intercom.log", "fullstory.log", "absmartly.log"):
             path = os.path.join(self.work, name)
             if not os.path.exists(path):
                 continue
@@ -89,17 +89,18 @@ def table(rows, header):
 def run_events(local, files):
     rows = []
     for path in files:
-        before = len(local.received())
+        before, goals_before = len(local.received()), len(local.received("absmartly"))
         with open(path, "rb") as event:
             response = local.invoke(event.read())
         sent = [r for r in local.received()[before:] if r["status"] == 200]
+        goals = [g["name"] for r in local.received("absmartly")[goals_before:] for g in r["goals"]]
         status = response.get("statusCode", "error: %s" % response.get("errorMessage", response))
         names = ", ".join(r["body"]["name"] for r in sent) or "-"
         links = ", ".join(r["link"] for r in sent) or "-"
-        rows.append((os.path.basename(path), str(status), names, links))
+        rows.append((os.path.basename(path), str(status), names, links, ", ".join(goals) or "-"))
     local.print_stand_in_lines()
     print()
-    table(rows, ("event file", "status", "FullStory event", "session link"))
+    table(rows, ("event file", "status", "FullStory event", "session link", "ABsmartly goal"))
 
 
 def signed(body):

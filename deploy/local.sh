@@ -4,7 +4,8 @@
 # arguments), and prints a table. Run with all events, it then shows session pinning (a conversation opened and
 # pinned, the customer's session changed by a later visit, the close still on the pinned session) and an outage: a
 # few webhooks while the FullStory stand-in is down (queued), then the queue drained through the emulator as
-# Lambda's SQS event source mapping does. INTERCOM_PIN_SESSIONS=false shows the table without pinning.
+# Lambda's SQS event source mapping does. An ABsmartly Collector stand-in receives the goals beside FullStory's
+# events. INTERCOM_PIN_SESSIONS=false shows the table without pinning, ABSMARTLY=off without ABsmartly.
 # No AWS account, Docker or FullStory credentials needed; everything listens on 127.0.0.1 only.
 # SHOW_BODIES=1 prints each FullStory request's body; SHOW_LOGS=1 the function's log.
 set -euo pipefail
@@ -29,15 +30,23 @@ pids+=($!)
 python3 deploy/intercom-stand-in.py --port-file "$work/intercom.port" \
   --contact "696205460674dbb9050aa7fd=fs_session_id=5843956264747008:7277829567598157832" 2>"$work/intercom.log" &
 pids+=($!)
+python3 deploy/absmartly-stand-in.py --port-file "$work/absmartly.port" --record "$work/absmartly.jsonl" \
+  2>"$work/absmartly.log" &
+pids+=($!)
 "$python" deploy/local-sqs.py --info-file "$work/sqs.json" 2>"$work/sqs.log" &
 pids+=($!)
 for _ in $(seq 300); do
-  [ -s "$work/fullstory.port" ] && [ -s "$work/intercom.port" ] && [ -s "$work/sqs.json" ] && break
+  [ -s "$work/fullstory.port" ] && [ -s "$work/intercom.port" ] && [ -s "$work/absmartly.port" ] && [ -s "$work/sqs.json" ] && break
   sleep 0.1
 done
 [ -s "$work/sqs.json" ] || { echo "local: moto did not start:" >&2; cat "$work/sqs.log" >&2; exit 1; }
 fullstory_port="$(cat "$work/fullstory.port")"
 intercom_port="$(cat "$work/intercom.port")"
+absmartly=()
+if [ "${ABSMARTLY:-on}" != off ]; then
+  absmartly=(ABSMARTLY_COLLECTOR_URL="http://127.0.0.1:$(cat "$work/absmartly.port")/v1" ABSMARTLY_API_KEY=local-absmartly-key
+    ABSMARTLY_APPLICATION=website ABSMARTLY_ENVIRONMENT=production)
+fi
 sqs() { "$python" -c 'import json, sys; info = json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, info))' "$work/sqs.json" "$1"; }
 
 # Every optional topic is on locally, so that the table shows the ticket and Fin samples too (set
@@ -56,6 +65,7 @@ env -i PATH="$PATH" \
   INTERCOM_CLIENT_SECRET="${INTERCOM_CLIENT_SECRET:-test-intercom-client-secret}" \
   INTERCOM_API_URL="http://127.0.0.1:$intercom_port" INTERCOM_ACCESS_TOKEN=local-test-token \
   INTERCOM_PIN_SESSIONS="${INTERCOM_PIN_SESSIONS:-true}" FULLSTORY_ORG_ID="${FULLSTORY_ORG_ID:-o-LOCAL-na1}" \
+  "${absmartly[@]}" \
   FULLSTORY_EVENT_TOPICS="${FULLSTORY_EVENT_TOPICS-$optional_topics}" \
   DELIVERY_QUEUE_URL="$(sqs 'queues["delivery"]')" AWS_REGION="$(sqs region)" \
   AWS_ACCESS_KEY_ID="$(sqs 'role["access_key_id"]')" AWS_SECRET_ACCESS_KEY="$(sqs 'role["secret_access_key"]')" \

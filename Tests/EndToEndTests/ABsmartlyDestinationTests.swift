@@ -172,6 +172,24 @@ import Testing
         _ = rig.shutdown()
     }
 
+    /// Both destinations hanging: each gets its part of the webhook's time, both are queued, and Intercom has its
+    /// answer within its 5 seconds.
+    @Test func bothDestinationsSlowStillAnswerInTime() throws {
+        let hang = StandInServer.Reply.delayed(milliseconds: 6000, .init(.json(200, "{}")))
+        let collector = try ABsmartlyStandIn(script: [1: hang, 2: hang, 3: hang])
+        let rig = try Self.rig(collector: collector, queueName: "absmartly-both-slow")
+        rig.fullStory.set(.slow(milliseconds: 6000))
+        let (response, milliseconds) = try rig.emulator.invoke(SignedEvents.restAPI(body: Array(Self.body("closed").utf8)))
+        #expect(response.statusCode == 200)
+        #expect(response.bodyJSON?["status"]?.string == "queued")
+        #expect(milliseconds < Int(5000), "Intercom's timeout")
+        let queue = try #require(rig.queue)
+        let queued = try queue.sqs.client().receiveMessages(queue: queue.delivery, maximum: 10, visibilityTimeoutSeconds: 0).map(\.body)
+        #expect(queued.filter { $0.contains(#""destination":"fullstory""#) }.count == 1)
+        #expect(queued.filter { $0.contains(#""destination":"absmartly""#) }.count == 1)
+        _ = rig.shutdown()
+    }
+
     @Test func aRefusedGoalIsFinal() throws {
         let collector = try ABsmartlyStandIn(script: [1: ABsmartlyStandIn.invalid("goal name unknown")])
         let rig = try Self.rig(collector: collector, queueName: "absmartly-refused")

@@ -77,7 +77,10 @@ import Testing
 
     @Test func alarmsAndWidgetsNameOnlyMetricsTheCodeEmits() {
         let emitted = Set(Metric.allCases.map(\.name))
-        #expect(Set(alarmedMetrics) == ["FullStoryRefusedKey", "Unauthorized", "FullStoryUnavailable", "HandoffFailed", "PinFailed"])
+        #expect(Set(alarmedMetrics) == [
+            "FullStoryRefusedKey", "Unauthorized", "FullStoryUnavailable", "HandoffFailed", "PinFailed", "ABsmartlyRefusedKey",
+            "ABsmartlyUnavailable",
+        ])
         for name in alarmedMetrics + dashboardMetrics {
             #expect(emitted.contains(name), "template.yaml names \(name), which the function does not emit")
         }
