@@ -54,7 +54,7 @@ import Testing
         #expect(budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds) == 1500)
         #expect(budget.timeout(cappedAt: TimeBudget.contactLookupMilliseconds, halfAtMost: true) == 1000)
         time.advance(milliseconds: 1890)
-        #expect(budget.timeout(cappedAt: 2000, minimum: TimeBudget.minimumFullStoryAttemptMilliseconds) == nil)
+        #expect(budget.timeout(cappedAt: 2000, minimum: TimeBudget.minimumAttemptMilliseconds) == nil)
     }
 
     @Test func pinningKeepsTheWebhooksPromises() {

@@ -20,7 +20,7 @@ public struct ABsmartlyGoal: Sendable, Equatable {
         guard let moment = draft.momentSeconds else { return nil }
         self.init(
             name: Self.name(forEvent: draft.eventName), achievedAtMilliseconds: Int64(moment) * 1000,
-            properties: draft.properties.filter { !Self.personalProperties.contains($0.name) })
+            properties: draft.properties.filter { Self.sharedProperties.contains($0.name) })
     }
 
     /// `Intercom Conversation Closed` → `intercom_conversation_closed`.
@@ -28,7 +28,18 @@ public struct ABsmartlyGoal: Sendable, Equatable {
         String(decoding: eventName.utf8.map { $0 == UInt8(ascii: " ") ? UInt8(ascii: "_") : ASCII.lowercased($0) }, as: UTF8.self)
     }
 
-    /// Stored raw and shown to every console user: names and the rating's remark (the customer's words) stay out.
-    /// The FullStory event carries no email, no message text and no ticket title or description to begin with.
+    /// The FullStory event's properties a goal carries: ids, links, the topic, states, categories, tags, counts,
+    /// durations and flags. An allow-list: a property the mapping gains later stays out until it is put here (a
+    /// test checks that every property the mapping makes is either here or in `personalProperties`).
+    public static let sharedProperties: Set<String> = Set(
+        [
+            "conversation_id", "intercom_topic", "intercom_app_id", "conversation_url", "contact_id", "page_url", "teammate_id",
+            "teammate_type", "rating", "tags", "priority", "ai_agent_participated", "ai_agent_resolution_state", "ai_agent_rating",
+            "ticket_id", "ticket_number", "ticket_url", "ticket_type", "ticket_category", "ticket_state", "ticket_state_category",
+            "team_id", "linked_conversation_id",
+        ] + IntercomConversation.forwardedStatistics)
+
+    /// Stored raw and shown to every console user, so never sent: names and the rating's remark (the customer's
+    /// words). The FullStory event carries no email, no message text and no ticket title or description to begin with.
     public static let personalProperties: Set<String> = ["teammate_name", "remark"]
 }

@@ -58,7 +58,8 @@ public struct ABsmartlyPublish: Sendable, Equatable {
             let goals = body["goals"], goals.kind == .array, goals.count == 1, let goal = goals.elements.first(where: { _ in true }),
             Self.hasOnly(["name", "achievedAt", "properties"], goal), let name = goal["name"]?.string, !name.isEmpty, name.utf8.count <= 128, name.isHeaderSafe,
             let achieved = goal["achievedAt"]?.int, achieved > 0,
-            let decoded = EventProperty.readObject(goal["properties"], allowsInteger: { _ in true })
+            let decoded = EventProperty.readObject(goal["properties"], allowsInteger: { _ in true }),
+            decoded.allSatisfy({ ABsmartlyGoal.sharedProperties.contains($0.name) })
         else { return nil }
         self.init(
             unitType: type, unitUID: uid, goal: ABsmartlyGoal(name: name, achievedAtMilliseconds: Int64(achieved), properties: decoded),

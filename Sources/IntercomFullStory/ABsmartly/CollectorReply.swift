@@ -4,9 +4,10 @@ import FlatJSON
 /// What an answer of the Collector's `PUT /context` means for delivery. Pure.
 public enum CollectorReply: Sendable, Equatable {
     case published
-    /// 400 (and other 4xx): the request itself was refused; `messages` are the Collector's `errors[].message`.
+    /// 400, 413, 422: the request itself was refused; `messages` are the Collector's `errors[].message`.
     case rejected(status: Int, messages: [String])
-    /// 401, 403: the key, the application or the environment was refused: an operator must act.
+    /// 401, 403: the key, the application or the environment was refused; 404, 405 and any other answer: the URL
+    /// is not the Collector's. An operator must act; the goal waits in the queue.
     case refused(status: Int)
     /// 408, 425, 429, 5xx: worth another try later.
     case retryable(status: Int, retryAfterSeconds: Int?)
@@ -14,9 +15,9 @@ public enum CollectorReply: Sendable, Equatable {
     public static func classify(status: Int, body: [UInt8], retryAfter: String?) -> CollectorReply {
         switch status {
         case 200..<300: .published
-        case 401, 403: .refused(status: status)
+        case 400, 413, 422: .rejected(status: status, messages: messages(body))
         case 408, 425, 429, 500...599: .retryable(status: status, retryAfterSeconds: retryAfter.flatMap(RetryAfter.seconds))
-        default: .rejected(status: status, messages: messages(body))
+        default: .refused(status: status)
         }
     }
 

@@ -48,6 +48,14 @@ public struct DeliveryMessage: Sendable, Equatable {
         case fullStoryRefusedCredentials = "fullstory_refused_credentials"
         case abSmartlyUnavailable = "absmartly_unavailable"
         case abSmartlyRefusedCredentials = "absmartly_refused_credentials"
+
+        /// The destination a reason belongs to.
+        public var destination: Destination {
+            switch self {
+            case .fullStoryUnavailable, .fullStoryRefusedCredentials: .fullStory
+            case .abSmartlyUnavailable, .abSmartlyRefusedCredentials: .abSmartly
+            }
+        }
     }
 
     public struct Origin: Sendable, Equatable {
@@ -174,7 +182,9 @@ public struct DeliveryMessage: Sendable, Equatable {
             request = .abSmartly(publish)
         }
         guard let origin = Origin(root["origin"]) else { return .failure(.invalid("origin.topic")) }
-        guard let reason = root["reason"]?.string.flatMap(Reason.init(rawValue:)) else { return .failure(.invalid("reason")) }
+        guard let reason = root["reason"]?.string.flatMap(Reason.init(rawValue:)), reason.destination == destination else {
+            return .failure(.invalid("reason"))
+        }
         guard let queuedAt = root["queued_at"]?.string.flatMap(ISO8601.parse) else { return .failure(.invalid("queued_at")) }
         return .success(DeliveryMessage(request: request, idempotencyKey: key, origin: origin, reason: reason, queuedAt: queuedAt))
     }

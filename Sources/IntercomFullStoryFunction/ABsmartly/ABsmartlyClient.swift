@@ -9,9 +9,9 @@ import SystemClock
 public final class ABsmartlyClient {
     public enum Outcome: Sendable, Equatable {
         case published
-        /// 400 and other 4xx: final; the Collector's messages say why.
+        /// 400, 413, 422: final; the Collector's messages say why.
         case rejected(status: Int, messages: [String])
-        /// 401, 403: the key, application or environment refused.
+        /// 401, 403: the key, application or environment refused; 404 and other answers: not the Collector's URL.
         case refused(status: Int)
         /// 408, 425, 429, 5xx, timeouts, refused connections.
         case unavailable(reason: String)
@@ -52,11 +52,11 @@ public final class ABsmartlyClient {
         return RetryLoop.run(
             retrying ? Self.retryPolicy : Self.retryPolicy.withoutRetries, time: time,
             remainingMilliseconds: { budget.remainingMilliseconds() },
-            minimumAttemptMilliseconds: TimeBudget.minimumFullStoryAttemptMilliseconds
+            minimumAttemptMilliseconds: TimeBudget.minimumAttemptMilliseconds
         ) { _ in
             guard
                 let timeout = budget.timeout(
-                    cappedAt: TimeBudget.abSmartlyAttemptMilliseconds, minimum: TimeBudget.minimumFullStoryAttemptMilliseconds)
+                    cappedAt: TimeBudget.abSmartlyAttemptMilliseconds, minimum: TimeBudget.minimumAttemptMilliseconds)
             else { return .finished(report) }
             report.attempts += 1
             let start = time.monotonicNanoseconds()

@@ -16,22 +16,21 @@ final class ABsmartlyDestination: Destination {
         self.time = time
     }
 
-    func deliver(_ draft: EventDraft, budget: TimeBudget, logger: Logger) -> DestinationAttempt {
+    func prepare(_ draft: EventDraft) -> DestinationPreparation {
         guard let uid = draft.externalID.flatMap(ABsmartlyUnit.hashed) else {
-            return DestinationAttempt(report: DestinationReport(destination: name, outcome: .skipped(reason: "no external_id")))
+            return .skip(DestinationReport(destination: name, outcome: .skipped(reason: "no external_id")))
         }
         guard let goal = ABsmartlyGoal(draft: draft) else {
-            return DestinationAttempt(report: DestinationReport(destination: name, outcome: .skipped(reason: "no moment")))
+            return .skip(DestinationReport(destination: name, outcome: .skipped(reason: "no moment")))
         }
-        let request = ABsmartlyPublish(unitType: unitType, unitUID: uid, goal: goal, publishedAtMilliseconds: time.epochMilliseconds())
-        return attempt(request, budget: budget, logger: logger, retrying: true)
+        return .send(.abSmartly(ABsmartlyPublish(unitType: unitType, unitUID: uid, goal: goal, publishedAtMilliseconds: time.epochMilliseconds())))
     }
 
-    func redeliver(_ request: DeliveryMessage.Request, budget: TimeBudget, logger: Logger) -> DestinationAttempt {
+    func send(_ request: DeliveryMessage.Request, budget: TimeBudget, logger: Logger, retrying: Bool) -> DestinationAttempt {
         guard case .abSmartly(let publish) = request else {
             return DestinationAttempt(report: DestinationReport(destination: name, outcome: .rejected(reason: "not an ABsmartly request")))
         }
-        return attempt(publish, budget: budget, logger: logger, retrying: false)
+        return attempt(publish, budget: budget, logger: logger, retrying: retrying)
     }
 
     private func attempt(_ request: ABsmartlyPublish, budget: TimeBudget, logger: Logger, retrying: Bool) -> DestinationAttempt {
@@ -50,7 +49,7 @@ final class ABsmartlyDestination: Destination {
             return DestinationAttempt(report: report)
         case .refused(let status):
             logger.error(
-                "ABsmartly refused the key, application or environment; check ABSMARTLY_API_KEY, ABSMARTLY_APPLICATION and ABSMARTLY_ENVIRONMENT",
+                "ABsmartly refused the key, application, environment or URL; check ABSMARTLY_API_KEY, ABSMARTLY_APPLICATION, ABSMARTLY_ENVIRONMENT and ABSMARTLY_COLLECTOR_URL",
                 metadata: ["status": "\(status)"])
             report.refusedCredentials = true
             report.outcome = .failed(reason: "ABsmartly refused the credentials (\(status))")

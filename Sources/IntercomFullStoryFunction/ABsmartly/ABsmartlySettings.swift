@@ -27,6 +27,11 @@ public struct ABsmartlySettings: Sendable {
             throw ConfigurationError(
                 variable: missing, problem: "is required with \(set.joined(separator: ", ")) (the ABsmartly destination takes all four)")
         }
+        // Units are hashed with MD5 (as the SDKs do); a libcrypto without it (a FIPS build) would skip every goal.
+        guard ABsmartlyUnit.hashed("testy") == "K5I_V6RgP8c6sYKz-TVn8g" else {
+            throw ConfigurationError(
+                variable: "ABSMARTLY_COLLECTOR_URL", problem: "needs MD5 from libcrypto to hash units as ABsmartly's SDKs do, and this libcrypto has none")
+        }
         let unitType = reader.value("ABSMARTLY_UNIT_TYPE") ?? defaultUnitType
         guard ABsmartlyPublish.unitTypeRule.accepts(unitType) else {
             throw ConfigurationError(variable: "ABSMARTLY_UNIT_TYPE", problem: "must be a unit type's name (letters, digits, - _ .)")

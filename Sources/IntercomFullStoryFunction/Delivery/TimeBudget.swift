@@ -16,7 +16,7 @@ import SystemClock
 /// - Nothing runs into Lambda's deadline: a webhook keeps 300 ms to post its answer, a redelivery batch 1.5 s for
 ///   its visibility changes and answer.
 /// - A redelivery record takes at most 4 s with FullStory and 1 s to move to the dead-letter queue.
-/// - No call starts with less than 100 ms left (150 ms for a FullStory attempt): it could only time out.
+/// - No call starts with less than 100 ms left (150 ms for an attempt at a destination): it could only time out.
 public struct TimeBudget: Sendable {
     /// How long Intercom waits for a webhook's answer.
     public static let intercomTimeoutMilliseconds: Int64 = 5000
@@ -38,7 +38,8 @@ public struct TimeBudget: Sendable {
     public static let fullStoryAttemptMilliseconds = 2000
     /// Longest ABsmartly attempt (its SDKs give a publish 1 to 3 s).
     public static let abSmartlyAttemptMilliseconds = 1000
-    public static let minimumFullStoryAttemptMilliseconds = 150
+    /// No destination attempt starts with less than this left: it could only time out.
+    public static let minimumAttemptMilliseconds = 150
     public static let minimumCallMilliseconds = 100
     /// Kept back from Lambda's deadline to post a webhook's answer (and for a batch's closing calls).
     public static let answerReserveMilliseconds: Int64 = 300

@@ -3,21 +3,23 @@ import LambdaRuntime
 import Logging
 import SystemClock
 
-/// Delivers a forwarded webhook's event: the lookups that choose its session (the contact; with pinning, List
-/// Sessions), FullStory within the webhook's time budget (unless the circuit says FullStory keeps failing), each
-/// other destination within its part of what is left, the hand-off to the delivery queue of what a destination
-/// could not take (each on its own: one's failure never resends another's event), and last, with what time is
-/// left, the pin's write on the conversation.
+/// Delivers a forwarded webhook's event, in this order within the webhook's time budget:
+/// 1. the session (`SessionChooser`: the lookups and pinning's choice), within the lookups' share;
+/// 2. FullStory (unless its circuit is open) and each other destination that has something to send, each with an
+///    equal part of what is left when it starts, so a slow one cannot take the others' time;
+/// 3. the pin's write on the conversation, with what the pin's budget leaves;
+/// 4. the hand-offs to the delivery queue of what could not be delivered or written, each with its part of the
+///    hand-off's time, each message naming its destination (one destination's failure never resends another's);
+/// 5. the answer: 503 only when something failed and nothing queued it, so that Intercom retries.
 final class WebhookDelivery {
     /// `nil` when FullStory is off (another destination is on).
     private let fullStory: FullStoryClient?
     private let others: [any Destination]
-    private let intercom: IntercomContactClient?
+    private let sessions: SessionChooser
     private let pinner: SessionPinner?
     private let handoff: QueueHandoff?
     /// Only with a delivery queue: without one, every webhook must try FullStory (a 503 is all it can answer).
     private let circuit: CircuitBreaker?
-    private let sessionAttribute: String
     private let time: TimeSource
 
     init(
@@ -26,27 +28,167 @@ final class WebhookDelivery {
     ) {
         self.fullStory = fullStory
         self.others = others
-        self.intercom = intercom
+        sessions = SessionChooser(intercom: intercom, pinner: pinner, sessionAttribute: sessionAttribute, linksEvents: fullStory != nil)
         self.pinner = pinner
         self.handoff = handoff
         self.circuit = circuit
-        self.sessionAttribute = sessionAttribute
         self.time = time
     }
 
-    /// The queue takes what FullStory and Intercom cannot take now (and only then do they get the shorter budgets).
+    /// The queue takes what the destinations and Intercom cannot take now (and only then do they get the shorter
+    /// budgets).
     private var canQueue: Bool { handoff?.canSign == true }
 
     func deliver(_ draft: EventDraft, startNanoseconds start: UInt64, context: LambdaContext) -> WebhookResult {
-        // The destinations get the queued webhook's share (2 s) only when the queue can take what they cannot.
+        let logger = context.logger
         let budget = TimeBudget.webhook(startNanoseconds: start, context: context, queued: canQueue, time: time)
-        var result = deliverToFullStory(draft, budget: budget, start: start, context: context)
-        for (index, destination) in others.enumerated() {
-            result.destinations.append(
-                deliver(draft, to: destination, budget: budget.share(of: others.count - index), start: start, context: context))
+        let choice = sessions.choose(draft, budget: budget, logger: logger)
+        var result = WebhookResult(reply: .skipped("FullStory is off"))
+        result.pin = choice.report
+        var pending: [PendingHandoff] = []
+
+        // What each other destination would send: one with nothing to send takes no part of the time.
+        var sending: [(destination: any Destination, request: DeliveryMessage.Request, index: Int)] = []
+        for destination in others {
+            switch destination.prepare(draft) {
+            case .skip(let report): result.destinations.append(report)
+            case .send(let request):
+                sending.append((destination, request, result.destinations.count))
+                result.destinations.append(DestinationReport(destination: destination.name, outcome: .failed(reason: "not tried")))
+            }
         }
+        if fullStory != nil {
+            sendToFullStory(choice.event, draft: draft, budget: budget.share(of: 1 + sending.count), logger: logger, into: &result, pending: &pending)
+        }
+        for (position, entry) in sending.enumerated() {
+            let attempt = entry.destination.send(
+                entry.request, budget: budget.share(of: sending.count - position), logger: logger, retrying: true)
+            result.destinations[entry.index] = attempt.report
+            if let (request, reason) = attempt.toQueue {
+                let message = DeliveryMessage(
+                    request: request, idempotencyKey: draft.idempotencyKey, origin: Self.origin(draft), reason: reason,
+                    queuedAt: Int(time.epochMilliseconds() / 1000))
+                pending.append(.destination(message, index: entry.index))
+            }
+        }
+        if let pin = choice.pin, pin.needsWriting, let pinner, let target = draft.pinTarget {
+            let outcome = write(pin, pinner: pinner, target: target, draft: draft, mayOverwrite: choice.mayOverwrite, start: start,
+                context: context, pending: &pending)
+            result.pin?.outcome = outcome
+        }
+        handOff(pending, draft: draft, start: start, context: context, into: &result)
         answer(&result, eventName: draft.eventName)
         return result
+    }
+
+    /// FullStory's try (its circuit may say not to call it); what it cannot take now is left for the hand-offs.
+    private func sendToFullStory(
+        _ event: FullStoryEvent, draft: EventDraft, budget: TimeBudget, logger: Logger, into result: inout WebhookResult,
+        pending: inout [PendingHandoff]
+    ) {
+        guard let fullStory else { return }
+        let report: FullStoryClient.Report
+        if let circuit, !circuit.allowsRequest(now: time.monotonicNanoseconds()) {
+            report = FullStoryClient.Report(
+                outcome: .unavailable(reason: "FullStory failed \(CircuitBreaker.failureThreshold) times in a row (circuit open)"),
+                attempts: 0, sent: [])
+        } else {
+            report = fullStory.deliver(event, budget: budget, logger: logger, isReplay: draft.isIntercomRetry)
+            if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable, now: time.monotonicNanoseconds()) }
+        }
+        result.reply = report.outcome.reply
+        result.report = report
+        guard let reason = Self.queueReason(report.outcome) else { return }
+        // The message holds the request as last tried (the unlinked variant after a full session).
+        let tried = report.sent.last ?? event
+        let message = DeliveryMessage(event: tried, origin: Self.origin(draft), reason: reason, queuedAt: Int(time.epochMilliseconds() / 1000))
+        pending.append(.fullStory(message, tried: tried))
+    }
+
+    /// Writes the pin with what the pin's budget leaves; what cannot be written now is left for the hand-offs.
+    /// Without `mayOverwrite` (a retry that could not read the conversation's pin) nothing is written now.
+    private func write(
+        _ pin: SessionPin, pinner: SessionPinner, target: PinTarget, draft: EventDraft, mayOverwrite: Bool, start: UInt64,
+        context: LambdaContext, pending: inout [PendingHandoff]
+    ) -> PinReport.Outcome {
+        let writeBudget = TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: canQueue, time: time)
+        let reason: PinMessage.Reason
+        let failure: String
+        var tried = false
+        if !mayOverwrite {
+            reason = .pinUnknown
+            failure = "cannot read whether an earlier attempt pinned the conversation"
+        } else if let timeout = writeBudget.timeout(cappedAt: TimeBudget.pinCallMilliseconds) {
+            tried = true
+            switch pinner.write(pin, conversationID: target.conversationID, timeoutMilliseconds: timeout, logger: context.logger) {
+            case .written: return .pinned
+            case .refused(let cause, _): return .refused(cause: cause)
+            case .conversationGone: return .conversationGone
+            case .unavailable(let why):
+                reason = .intercomUnavailable
+                failure = why
+            }
+        } else {
+            reason = .noTimeLeft
+            failure = "no time left to write the pin"
+        }
+        guard handoff != nil else { return .failed(reason: failure, tried: tried) }
+        let message = PinMessage(
+            conversationID: target.conversationID, attribute: pinner.attribute, pin: pin, origin: Self.origin(draft), reason: reason,
+            queuedAt: Int(time.epochMilliseconds() / 1000))
+        pending.append(.pin(message, failure: failure, tried: tried))
+        // Until its hand-off says otherwise.
+        return .failed(reason: failure, tried: tried)
+    }
+
+    /// The hand-offs, in order (events first), each with an equal part of what the hand-off's time has left.
+    private func handOff(_ pending: [PendingHandoff], draft: EventDraft, start: UInt64, context: LambdaContext, into result: inout WebhookResult) {
+        guard let handoff, !pending.isEmpty else { return }
+        let logger = context.logger
+        let window = TimeBudget.handoff(startNanoseconds: start, context: context, time: time)
+        for (position, item) in pending.enumerated() {
+            let outcome = handoff.handOff(item.body, budget: window.share(of: pending.count - position))
+            switch (item, outcome) {
+            case (.fullStory(let message, let tried), .success(let messageID)):
+                let fields: Logger.Metadata = [
+                    "messageId": "\(messageID)", "idempotencyKey": "\(tried.idempotencyKey)", "reason": "\(result.reply.reason)",
+                ]
+                if message.reason == .fullStoryRefusedCredentials {
+                    logger.error(
+                        "FullStory refused the API key or URL; the event is queued. Check FULLSTORY_API_KEY and FULLSTORY_API_URL",
+                        metadata: fields)
+                } else {
+                    logger.warning("FullStory unavailable; the event is queued for redelivery", metadata: fields)
+                }
+                result.queued = (messageID, message.reason, tried)
+                result.reply = .queued(tried, reason: result.reply.reason)
+            case (.fullStory(_, let tried), .failure(let error)):
+                logger.error(
+                    "cannot queue the event; Intercom will retry it", metadata: ["error": "\(error)", "idempotencyKey": "\(tried.idempotencyKey)"])
+                result.handoffFailure = error
+            case (.destination(let message, let index), .success(let messageID)):
+                logger.warning(
+                    "\(message.destination.rawValue) could not take the event; it is queued for redelivery",
+                    metadata: ["messageId": "\(messageID)", "idempotencyKey": "\(message.idempotencyKey)", "reason": "\(message.reason.rawValue)"])
+                result.destinations[index].outcome = .queued(messageID: messageID, reason: message.reason)
+            case (.destination(let message, let index), .failure(let error)):
+                logger.error(
+                    "cannot queue the \(message.destination.rawValue) event; Intercom will retry it",
+                    metadata: ["error": "\(error)", "idempotencyKey": "\(message.idempotencyKey)"])
+                result.destinations[index].handoffFailure = error
+            case (.pin(let message, let failure, _), .success(let messageID)):
+                logger.warning(
+                    "the pin is queued for redelivery",
+                    metadata: ["messageId": "\(messageID)", "conversationId": "\(message.conversationID)", "reason": "\(failure)"])
+                result.pin?.outcome = .queued(messageID: messageID, reason: message.reason)
+            case (.pin(let message, let failure, let tried), .failure(let error)):
+                logger.error(
+                    "cannot queue the pin; Intercom will retry the webhook",
+                    metadata: ["error": "\(error)", "conversationId": "\(message.conversationID)"])
+                result.pinHandoffFailure = error
+                result.pin?.outcome = .failed(reason: "\(failure), and the queue did not take the pin", tried: tried)
+            }
+        }
     }
 
     /// The answer for Intercom: FullStory's (or without it, the other destinations'), turned into a 503 when a pin
@@ -54,12 +196,11 @@ final class WebhookDelivery {
     private func answer(_ result: inout WebhookResult, eventName: String) {
         let failed = result.destinations.first { if case .failed = $0.outcome { true } else { false } }
         if fullStory == nil {
-            let outcomes = result.destinations.map(\.outcome)
             if let failed, case .failed(let reason) = failed.outcome {
                 result.reply = .destinationUnavailable(failed.destination.rawValue, reason: reason)
             } else if let queued = result.destinations.first(where: { if case .queued = $0.outcome { true } else { false } }) {
                 result.reply = .queued(eventName: eventName, reason: "\(queued.destination.rawValue) queued")
-            } else if outcomes.contains(.delivered) {
+            } else if result.destinations.contains(where: { $0.outcome == .delivered }) {
                 result.reply = .delivered(eventName: eventName, reason: result.destinations.map(\.destination.rawValue).joined(separator: ", "))
             } else if let rejected = result.destinations.first(where: { if case .rejected = $0.outcome { true } else { false } }),
                 case .rejected(let reason) = rejected.outcome
@@ -79,175 +220,6 @@ final class WebhookDelivery {
         }
     }
 
-    /// One destination beside FullStory; what it cannot take now goes to the queue as a message naming it.
-    private func deliver(
-        _ draft: EventDraft, to destination: any Destination, budget: TimeBudget, start: UInt64, context: LambdaContext
-    ) -> DestinationReport {
-        let logger = context.logger
-        let attempt = destination.deliver(draft, budget: budget, logger: logger)
-        var report = attempt.report
-        guard let (request, reason) = attempt.toQueue, let handoff else { return report }
-        let message = DeliveryMessage(
-            request: request, idempotencyKey: draft.idempotencyKey, origin: Self.origin(draft), reason: reason,
-            queuedAt: Int(time.epochMilliseconds() / 1000))
-        switch handoff.handOff(message.encoded(), budget: TimeBudget.handoff(startNanoseconds: start, context: context, time: time)) {
-        case .success(let messageID):
-            logger.warning(
-                "\(destination.name.rawValue) could not take the event; it is queued for redelivery",
-                metadata: ["messageId": "\(messageID)", "idempotencyKey": "\(draft.idempotencyKey)", "reason": "\(reason.rawValue)"])
-            report.outcome = .queued(messageID: messageID, reason: reason)
-        case .failure(let error):
-            logger.error(
-                "cannot queue the \(destination.name.rawValue) event; Intercom will retry it",
-                metadata: ["error": "\(error)", "idempotencyKey": "\(draft.idempotencyKey)"])
-            report.handoffFailure = error
-        }
-        return report
-    }
-
-    /// FullStory's part: the lookups and pinning (which run with pinning on even without FullStory), the event,
-    /// its hand-off, the pin's write. Without FullStory, `reply` is left for `answer` to set.
-    private func deliverToFullStory(_ draft: EventDraft, budget: TimeBudget, start: UInt64, context: LambdaContext) -> WebhookResult {
-        let logger = context.logger
-        guard let pinner, let target = draft.pinTarget else {
-            guard fullStory != nil else { return WebhookResult(reply: .skipped("FullStory is off")) }
-            let lookup = budget.lookupShare()
-            // A ticket whose linked conversation was pinned goes on that conversation's session.
-            if let pinner, let linked = draft.linkedConversationID, draft.wantsContactLookup,
-                case .pinned(let pin) = pinner.pinWritten(
-                    onConversation: linked, source: .linkedConversationAttribute, budget: lookup, logger: logger)
-            {
-                return send(draft.event(pin: pin), draft: draft, budget: budget, start: start, context: context)
-            }
-            let attribute = lookUpSessionAttribute(draft, budget: lookup, logger: logger)
-            return send(draft.event(contactSessionAttribute: attribute), draft: draft, budget: budget, start: start, context: context)
-        }
-        // Pinning: the session is chosen before the Opened event, within the lookups' share; the write comes after.
-        let lookup = budget.lookupShare()
-        var pin = draft.existingPin
-        var report = PinReport(outcome: .alreadyPinned, source: .conversationAttribute)
-        // On Intercom's retry, a pin an earlier attempt wrote wins; when that cannot be read, the new search's pin is
-        // not written over what may be there (it is queued for redelivery, which reads again first).
-        var earlierPinUnknown = false
-        if pin == nil, target.isRetry {
-            switch pinner.pinWritten(onConversation: target.conversationID, source: .conversationAttribute, budget: lookup, logger: logger) {
-            case .pinned(let found): pin = found
-            case .none: break
-            case .unknown: earlierPinUnknown = true
-            }
-        }
-        var contactAttribute: String?
-        if pin == nil {
-            contactAttribute = lookUpSessionAttribute(draft, budget: lookup, logger: logger)
-            (pin, report) = pinner.resolve(
-                target, contactAttribute: contactAttribute, externalID: draft.externalID, lookup: lookup, logger: logger)
-        }
-        let event = pin.map(draft.event(pin:)) ?? draft.event(contactSessionAttribute: contactAttribute)
-        var result =
-            fullStory == nil ? WebhookResult(reply: .skipped("FullStory is off")) : send(event, draft: draft, budget: budget, start: start, context: context)
-        if let pin, pin.needsWriting {
-            report.outcome = write(
-                pin, pinner: pinner, target: target, draft: draft, mayOverwrite: !earlierPinUnknown, start: start, context: context,
-                result: &result)
-        }
-        result.pin = report
-        return result
-    }
-
-    /// The event to FullStory (within its part of the budget when other destinations follow), and to the queue
-    /// when FullStory cannot take it.
-    private func send(_ event: FullStoryEvent, draft: EventDraft, budget whole: TimeBudget, start: UInt64, context: LambdaContext)
-        -> WebhookResult
-    {
-        let logger = context.logger
-        guard let fullStory else { return WebhookResult(reply: .skipped("FullStory is off")) }
-        let budget = whole.share(of: others.count + 1)
-        let report: FullStoryClient.Report
-        if let circuit, !circuit.allowsRequest(now: time.monotonicNanoseconds()) {
-            report = FullStoryClient.Report(
-                outcome: .unavailable(reason: "FullStory failed \(CircuitBreaker.failureThreshold) times in a row (circuit open)"),
-                attempts: 0, sent: [])
-        } else {
-            report = fullStory.deliver(event, budget: budget, logger: logger, isReplay: draft.isIntercomRetry)
-            if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable, now: time.monotonicNanoseconds()) }
-        }
-        guard let handoff, let reason = Self.queueReason(report.outcome) else {
-            return WebhookResult(reply: report.outcome.reply, report: report)
-        }
-        // The message holds the request as last tried (the unlinked variant after a full session).
-        let tried = report.sent.last ?? event
-        let message = DeliveryMessage(
-            event: tried, origin: Self.origin(draft), reason: reason, queuedAt: Int(time.epochMilliseconds() / 1000))
-        switch handoff.handOff(message.encoded(), budget: TimeBudget.handoff(startNanoseconds: start, context: context, time: time)) {
-        case .success(let messageID):
-            let fields: Logger.Metadata = [
-                "messageId": "\(messageID)", "idempotencyKey": "\(tried.idempotencyKey)", "reason": "\(report.outcome.reply.reason)",
-            ]
-            if reason == .fullStoryRefusedCredentials {
-                logger.error(
-                    "FullStory refused the API key or URL; the event is queued. Check FULLSTORY_API_KEY and FULLSTORY_API_URL",
-                    metadata: fields)
-            } else {
-                logger.warning("FullStory unavailable; the event is queued for redelivery", metadata: fields)
-            }
-            return WebhookResult(
-                reply: .queued(tried, reason: report.outcome.reply.reason), report: report, queued: (messageID, reason, tried))
-        case .failure(let error):
-            logger.error(
-                "cannot queue the event; Intercom will retry it",
-                metadata: ["error": "\(error)", "idempotencyKey": "\(tried.idempotencyKey)"])
-            return WebhookResult(reply: report.outcome.reply, report: report, handoffFailure: error)
-        }
-    }
-
-    /// Writes the pin with what the budget leaves; what cannot be written now is queued, or fails the webhook (503)
-    /// without a queue so that Intercom's retry writes it. Without `mayOverwrite` (a retry that could not read the
-    /// conversation's pin) nothing is written now.
-    private func write(
-        _ pin: SessionPin, pinner: SessionPinner, target: PinTarget, draft: EventDraft, mayOverwrite: Bool, start: UInt64,
-        context: LambdaContext, result: inout WebhookResult
-    ) -> PinReport.Outcome {
-        let logger = context.logger
-        let writeBudget = TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: canQueue, time: time)
-        let reason: PinMessage.Reason
-        let failure: String
-        var tried = false
-        if !mayOverwrite {
-            reason = .pinUnknown
-            failure = "cannot read whether an earlier attempt pinned the conversation"
-        } else if let timeout = writeBudget.timeout(cappedAt: TimeBudget.pinCallMilliseconds) {
-            tried = true
-            switch pinner.write(pin, conversationID: target.conversationID, timeoutMilliseconds: timeout, logger: logger) {
-            case .written: return .pinned
-            case .refused(let cause, _): return .refused(cause: cause)
-            case .conversationGone: return .conversationGone
-            case .unavailable(let why):
-                reason = .intercomUnavailable
-                failure = why
-            }
-        } else {
-            reason = .noTimeLeft
-            failure = "no time left to write the pin"
-        }
-        guard let handoff else { return .failed(reason: failure, tried: tried) }
-        let message = PinMessage(
-            conversationID: target.conversationID, attribute: pinner.attribute, pin: pin, origin: Self.origin(draft), reason: reason,
-            queuedAt: Int(time.epochMilliseconds() / 1000))
-        switch handoff.handOff(message.encoded(), budget: TimeBudget.handoff(startNanoseconds: start, context: context, time: time)) {
-        case .success(let messageID):
-            logger.warning(
-                "the pin is queued for redelivery",
-                metadata: ["messageId": "\(messageID)", "conversationId": "\(target.conversationID)", "reason": "\(failure)"])
-            return .queued(messageID: messageID, reason: reason)
-        case .failure(let error):
-            logger.error(
-                "cannot queue the pin; Intercom will retry the webhook",
-                metadata: ["error": "\(error)", "conversationId": "\(target.conversationID)"])
-            result.pinHandoffFailure = error
-            return .failed(reason: "\(failure), and the queue did not take the pin", tried: tried)
-        }
-    }
-
     private static func origin(_ draft: EventDraft) -> DeliveryMessage.Origin {
         .init(topic: draft.route.topic, notificationID: draft.notificationID, appID: draft.appID)
     }
@@ -258,19 +230,6 @@ final class WebhookDelivery {
         case .unavailable: .fullStoryUnavailable
         case .refusedCredentials: .fullStoryRefusedCredentials
         case .delivered, .rejected: nil
-        }
-    }
-
-    /// A failed or slow lookup never fails the delivery: the payload's `external_id` is the fallback.
-    private func lookUpSessionAttribute(_ draft: EventDraft, budget: TimeBudget, logger: Logger) -> String? {
-        guard draft.wantsContactLookup, let intercom, let contactID = draft.contactID else { return nil }
-        do {
-            return try intercom.sessionAttribute(contactID: contactID, attribute: sessionAttribute, budget: budget)
-        } catch {
-            logger.warning(
-                "contact lookup failed; linking by external_id if present",
-                metadata: ["contactId": "\(contactID)", "error": "Intercom \(error)"])
-            return nil
         }
     }
 }

@@ -2,22 +2,16 @@ import IntercomFullStory
 import Logging
 
 /// A destination beside FullStory (FullStory's own path, with its session linking, pinning and circuit, is
-/// `WebhookDelivery`'s): it makes its request from the destination-neutral draft, sends it within the budget it is
-/// given, and resends a request of its own that the queue gives back. Adding one is a folder like `ABsmartly/`
-/// with a type conforming to this, its metrics in `Metric`, and its settings in `FunctionConfiguration`.
+/// `WebhookDelivery`'s): it makes its request from the destination-neutral draft, or says why it has none, and sends
+/// a request within the budget it is given, the webhook's or a queued one's. Adding one is a folder like
+/// `ABsmartly/` with a type conforming to this, its metrics in `Metric` and `DestinationMetrics`, and its settings in
+/// `FunctionConfiguration`.
 protocol Destination: AnyObject {
     var name: DeliveryMessage.Destination { get }
 
-    /// The webhook's delivery of `draft`: what happened, and when the destination could not take it now, the
-    /// request to queue and why.
-    func deliver(_ draft: EventDraft, budget: TimeBudget, logger: Logger) -> DestinationAttempt
+    /// The request for `draft`, or the report of why there is none (it then takes none of the webhook's time).
+    func prepare(_ draft: EventDraft) -> DestinationPreparation
 
-    /// Redelivery's one try of a queued request of this destination.
-    func redeliver(_ request: DeliveryMessage.Request, budget: TimeBudget, logger: Logger) -> DestinationAttempt
-}
-
-/// One destination's try: its report, and the request to hand to the queue when it could not take it now.
-struct DestinationAttempt {
-    var report: DestinationReport
-    var toQueue: (request: DeliveryMessage.Request, reason: DeliveryMessage.Reason)?
+    /// One send of `request`: with `retrying`, the tries that fit `budget` (a webhook); without, one (redelivery).
+    func send(_ request: DeliveryMessage.Request, budget: TimeBudget, logger: Logger, retrying: Bool) -> DestinationAttempt
 }

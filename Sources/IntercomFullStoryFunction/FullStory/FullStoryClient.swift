@@ -53,11 +53,11 @@ public final class FullStoryClient {
         return RetryLoop.run(
             retrying ? Self.retryPolicy : Self.retryPolicy.withoutRetries, time: time,
             remainingMilliseconds: { budget.remainingMilliseconds() },
-            minimumAttemptMilliseconds: TimeBudget.minimumFullStoryAttemptMilliseconds
+            minimumAttemptMilliseconds: TimeBudget.minimumAttemptMilliseconds
         ) { _ in
             guard
                 let timeout = budget.timeout(
-                    cappedAt: TimeBudget.fullStoryAttemptMilliseconds, minimum: TimeBudget.minimumFullStoryAttemptMilliseconds)
+                    cappedAt: TimeBudget.fullStoryAttemptMilliseconds, minimum: TimeBudget.minimumAttemptMilliseconds)
             else { return .finished(report) }
             report.attempts += 1
             report.sent.append(current)

@@ -10,14 +10,16 @@ public enum InvocationSummary: Sendable {
     public var level: Logger.Level {
         switch self {
         case .webhook(let result, _):
+            // A destination refusing our key needs an operator, whatever the answer was.
+            if result.destinations.contains(where: \.refusedCredentials) { return .error }
             switch result.reply.outcome {
-            case .fullStoryRefusedCredentials, .fullStoryUnavailable, .pinNotWritten, .destinationUnavailable: .error
-            case .queued: result.queued?.reason == .fullStoryRefusedCredentials ? .error : .warning
-            case .rejectedByFullStory, .rejectedByDestination, .unauthorized, .badRequest, .payloadTooLarge, .appNotAllowed: .warning
-            default: .info
+            case .fullStoryRefusedCredentials, .fullStoryUnavailable, .pinNotWritten, .destinationUnavailable: return .error
+            case .queued: return result.queued?.reason == .fullStoryRefusedCredentials ? .error : .warning
+            case .rejectedByFullStory, .rejectedByDestination, .unauthorized, .badRequest, .payloadTooLarge, .appNotAllowed: return .warning
+            default: return .info
             }
         case .redelivery(let summary):
-            summary.failed > 0 || summary.rejected > 0 || summary.deadLettered > 0 || summary.pinFailed > 0 ? .warning : .info
+            return summary.failed > 0 || summary.rejected > 0 || summary.deadLettered > 0 || summary.pinFailed > 0 ? .warning : .info
         }
     }
 

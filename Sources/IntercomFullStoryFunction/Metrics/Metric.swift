@@ -1,5 +1,3 @@
-import IntercomFullStory
-
 /// The metrics the function publishes (namespace `IntercomFullStory`, dimension `FunctionName`). template.yaml's
 /// alarms and dashboard name only these; a test checks that.
 public enum Metric: Int, CaseIterable, Sendable {
@@ -73,19 +71,4 @@ public enum Metric: Int, CaseIterable, Sendable {
     }
 
     public var unit: String { self == .fullStoryLatency ? "Milliseconds" : "Count" }
-}
-
-/// A destination's own metrics (FullStory's keep their first names: `Delivered`, `Queued`…).
-struct DestinationMetrics {
-    var delivered, queued, rejected, skipped, unavailable, refusedKey: Metric
-
-    static func of(_ destination: DeliveryMessage.Destination) -> DestinationMetrics? {
-        switch destination {
-        case .fullStory: nil
-        case .abSmartly:
-            DestinationMetrics(
-                delivered: .abSmartlyDelivered, queued: .abSmartlyQueued, rejected: .abSmartlyRejected, skipped: .abSmartlySkipped,
-                unavailable: .abSmartlyUnavailable, refusedKey: .abSmartlyRefusedKey)
-        }
-    }
 }

@@ -116,6 +116,17 @@ public final class Redelivery {
                 }
             }
 
+            /// A record this function will not deliver as configured (not ours, a destination or pinning that is
+            /// off, a pin Intercom refuses): moved to the dead-letter queue, to be redriven once that changes, or
+            /// reported until the redrive policy moves it there.
+            func setAside() {
+                if moveToDeadLetterQueue(record, budget: closingCalls, logger: recordLogger) {
+                    summary.deadLettered += 1
+                } else {
+                    fail(rescheduling: false)
+                }
+            }
+
             guard batch.remainingMilliseconds() >= TimeBudget.minimumRecordMilliseconds else {
                 // Not tried: it comes back after the queue's visibility timeout, like any unanswered record.
                 recordLogger.warning("redelivery deadline near; record left for the next try")
@@ -139,11 +150,7 @@ public final class Redelivery {
                 case .notWritable(let refused):
                     // Kept for a redrive once the configuration is fixed.
                     if refused { summary.pinFailed += 1 }
-                    if moveToDeadLetterQueue(record, budget: closingCalls, logger: recordLogger) {
-                        summary.deadLettered += 1
-                    } else {
-                        fail(rescheduling: false)
-                    }
+                    setAside()
                 case .retry(let reason, let tried):
                     if tried {
                         summary.pinFailed += 1
@@ -159,11 +166,7 @@ public final class Redelivery {
                     "SQS record is not a delivery message; it will end in the dead-letter queue",
                     metadata: ["problem": "\(problem)", "eventSourceArn": "\(record.eventSourceARN ?? "-")"])
                 summary.notOurs += 1
-                if moveToDeadLetterQueue(record, budget: closingCalls, logger: recordLogger) {
-                    summary.deadLettered += 1
-                } else {
-                    fail(rescheduling: false)
-                }
+                setAside()
                 continue
             }
             recordLogger[metadataKey: "idempotencyKey"] = "\(message.idempotencyKey)"
@@ -173,11 +176,7 @@ public final class Redelivery {
                 let destination = others.first { $0.name == message.destination }
                 guard let destination else {
                     recordLogger.error("the destination of this queued event is not configured; it goes to the dead-letter queue")
-                    if moveToDeadLetterQueue(record, budget: closingCalls, logger: recordLogger) {
-                        summary.deadLettered += 1
-                    } else {
-                        fail(rescheduling: false)
-                    }
+                    setAside()
                     continue
                 }
                 if let reason = destinationStopReasons[destination.name] {
@@ -185,13 +184,13 @@ public final class Redelivery {
                     fail(rescheduling: true)
                     continue
                 }
-                let attempt = destination.redeliver(message.request, budget: batch.record(), logger: recordLogger)
+                let attempt = destination.send(message.request, budget: batch.record(), logger: recordLogger, retrying: false)
                 summary.destinations.append(attempt.report)
                 if case .failed(let reason) = attempt.report.outcome {
                     recordLogger.warning("redelivery failed; retried later", metadata: ["reason": "\(reason)"])
                     destinationStopReasons[destination.name] = reason
                     fail(rescheduling: true)
-                } else if attempt.report.outcome == .delivered {
+                } else if attempt.report.outcome == DestinationReport.Outcome.delivered {
                     recordLogger.info("redelivered")
                 }
                 continue
