@@ -190,6 +190,37 @@ import Testing
         _ = rig.shutdown()
     }
 
+    /// A refused key (401) or a URL that is not the Collector's (404): queued, counted and alarmed, never dropped.
+    @Test(arguments: [401, 404])
+    func aRefusalIsQueuedForAnOperator(status: Int) throws {
+        let collector = try ABsmartlyStandIn(script: [1: .json(status, "")])
+        let rig = try Self.rig(collector: collector, queueName: "absmartly-refused-\(status)")
+        let response = try rig.invoke(Self.body("closed"))
+        #expect(response.statusCode == 200)
+        #expect(rig.collector.requests.count == 1, "not retried within the webhook")
+        try rig.drain()
+        #expect(rig.collector.goals.count == 1, "published once the Collector takes it")
+        let output = rig.shutdown()
+        #expect(output.contains("ABsmartly refused the key, application, environment or URL"))
+        let metrics = MetricsEndToEndTests.metricLines(output).map(MetricsEndToEndTests.nonZero)
+        #expect(metrics.first?["ABsmartlyRefusedKey"] == 1 && metrics.first?["ABsmartlyQueued"] == 1)
+    }
+
+    @Test func withPinningTheOpenedConversationIsPinnedAndItsGoalPublished() throws {
+        let intercom = try IntercomStandIn()
+        defer { intercom.shutdown() }
+        intercom.setContactAttribute(NotificationSamples.contactID, "fs_session_id", "111:222")
+        let rig = try Self.rig(environment: [
+            "INTERCOM_PIN_SESSIONS": "true", "INTERCOM_API_URL": intercom.baseURL, "INTERCOM_ACCESS_TOKEN": IntercomStandIn.token,
+        ])
+        let response = try rig.invoke(NotificationSamples.opened(externalID: Self.externalID))
+        #expect(response.statusCode == 200)
+        #expect(intercom.conversationAttribute(NotificationSamples.conversationID, "fs_session_id") == "111:222")
+        #expect(rig.collector.goals.map(\.goal) == ["intercom_conversation_opened"])
+        #expect(rig.fullStory.acceptedKeys.count == 1)
+        _ = rig.shutdown()
+    }
+
     @Test func aRefusedGoalIsFinal() throws {
         let collector = try ABsmartlyStandIn(script: [1: ABsmartlyStandIn.invalid("goal name unknown")])
         let rig = try Self.rig(collector: collector, queueName: "absmartly-refused")

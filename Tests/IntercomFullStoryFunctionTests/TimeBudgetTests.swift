@@ -79,6 +79,20 @@ import Testing
             Int64(TimeBudget.redeliveredPinCallMilliseconds + TimeBudget.contactLookupMilliseconds) <= TimeBudget.recordFullStoryMilliseconds + 500)
     }
 
+    @Test func destinationsShareWhatIsLeft() {
+        let time = SteppedTime(frozen: true)
+        let budget = TimeBudget(
+            startNanoseconds: time.source.monotonicNanoseconds(), allowanceMilliseconds: 2000,
+            context: LambdaContext(requestID: "r", deadlineEpochMilliseconds: nil), time: time.source)
+        #expect(budget.share(of: 1).remainingMilliseconds() == 2000)
+        #expect(budget.share(of: 2).remainingMilliseconds() == 1000)
+        // The first took only 200 ms: the second has the rest, not a fixed half.
+        time.advance(milliseconds: 200)
+        #expect(budget.share(of: 1).remainingMilliseconds() == 1800)
+        time.advance(milliseconds: 2000)
+        #expect(budget.share(of: 2).remainingMilliseconds() == 0)
+    }
+
     @Test func aBatchWithoutADeadlineTakesTenSeconds() {
         let time = SteppedTime(frozen: true)
         let batch = TimeBudget.batch(

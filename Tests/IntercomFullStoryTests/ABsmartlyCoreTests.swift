@@ -46,6 +46,31 @@ import Testing
         #expect(ABsmartlyGoal(draft: timeless) == nil, "never the delivery time")
     }
 
+    /// Every property the mapping makes, over every sample payload and topic, is judged: shared with ABsmartly, or
+    /// personal. A new property fails this until it is put in one of the two lists.
+    @Test func everyPropertyTheMappingMakesIsJudged() throws {
+        let mapper = EventMapper(sessionAttribute: "fs_session_id", inboxBaseURL: "https://app.intercom.com")
+        let directories = [repositoryRoot + "/events/bodies", Fixtures.notificationsDirectory, Fixtures.samplesDirectory]
+        var names: Set<String> = []
+        for directory in directories {
+            for file in Fixtures.list(directory, suffix: ".json") {
+                guard let notification = try? IntercomNotification.decode(Fixtures.read(directory + "/" + file)),
+                    let route = TopicTable.route(for: notification.topic)
+                else { continue }
+                let draft: EventDraft? =
+                    switch route.subject {
+                    case .conversation: IntercomConversation(notification.item).map { mapper.draft(route: route, notification: notification, conversation: $0) }
+                    case .ticket: IntercomTicket(notification.item).map { mapper.draft(route: route, notification: notification, ticket: $0) }
+                    }
+                for property in draft?.properties ?? [] { names.insert(property.name) }
+            }
+        }
+        #expect(names.count >= 20, "the samples make \(names.count) properties")
+        let unjudged = names.subtracting(ABsmartlyGoal.sharedProperties).subtracting(ABsmartlyGoal.personalProperties)
+        #expect(unjudged.isEmpty, "properties neither shared nor personal: \(unjudged.sorted())")
+        #expect(ABsmartlyGoal.sharedProperties.isDisjoint(with: ABsmartlyGoal.personalProperties))
+    }
+
     static let publish = ABsmartlyPublish(
         unitType: "user_id", unitUID: "K5I_V6RgP8c6sYKz-TVn8g",
         goal: ABsmartlyGoal(
