@@ -109,6 +109,28 @@ import Testing
         #expect(queued.count == 1 && queued.first?.contains(#""reason":"no_time_left""#) == true)
     }
 
+    /// A hanging Collector takes its part of the webhook's time, not the pin's: the pin is still written, and the
+    /// goal queued.
+    @Test func aHangingDestinationLeavesThePinItsPart() throws {
+        let hang = StandInServer.Reply.delayed(milliseconds: 5000, .init(.json(200, "{}")))
+        let collector = try ABsmartlyStandIn(script: [1: hang, 2: hang, 3: hang])
+        defer { collector.shutdown() }
+        let rig = try Self.rig(
+            queue: "pin-beside-slow-goal", time: SteppedTime(),
+            environment: [
+                "ABSMARTLY_COLLECTOR_URL": collector.baseURL, "ABSMARTLY_API_KEY": ABsmartlyStandIn.apiKey,
+                "ABSMARTLY_APPLICATION": ABsmartlyStandIn.application, "ABSMARTLY_ENVIRONMENT": ABsmartlyStandIn.environment,
+            ])
+        defer { rig.shutdown() }
+        rig.intercom.setContactAttribute(NotificationSamples.contactID, "fs_session_id", "111:222")
+        let result = rig.webhook(NotificationSamples.opened())
+        #expect(result.reply.response.statusCode == 200)
+        #expect(result.pin?.outcome == .pinned)
+        #expect(rig.intercom.conversationAttribute(NotificationSamples.conversationID, "fs_session_id") == "111:222")
+        #expect(result.destinations.first.map { if case .queued = $0.outcome { true } else { false } } == true)
+        #expect(rig.fullStory.recorded.count == 1)
+    }
+
     @Test func aPinSQSDoesNotTakeFailsTheWebhookAndCountsTheEventDelivered() throws {
         let intercom = try IntercomStandIn(writeScript: [1: (IntercomStandIn.error(503, "service_unavailable", "down"), false)])
         // Nothing listens on the queue's port.

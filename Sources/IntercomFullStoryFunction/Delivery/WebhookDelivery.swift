@@ -6,7 +6,8 @@ import SystemClock
 /// Delivers a forwarded webhook's event, in this order within the webhook's time budget:
 /// 1. the session (`SessionChooser`: the lookups and pinning's choice), within the lookups' share;
 /// 2. FullStory (unless its circuit is open) and each other destination that has something to send, each with an
-///    equal part of what is left when it starts, so a slow one cannot take the others' time;
+///    equal part of what is left when it starts, a part kept for the pin's write when there is one, so a slow one
+///    cannot take the others' time;
 /// 3. the pin's write on the conversation, with what the pin's budget leaves;
 /// 4. the hand-offs to the delivery queue of what could not be delivered or written, each with its part of the
 ///    hand-off's time, each message naming its destination (one destination's failure never resends another's);
@@ -57,12 +58,17 @@ final class WebhookDelivery {
                 result.destinations.append(DestinationReport(destination: destination.name, outcome: .failed(reason: "not tried")))
             }
         }
+        // The pin's write, when it will be made, is a part too: a slow destination cannot leave it no time.
+        let writesPin = choice.pin?.needsWriting == true && choice.mayOverwrite && pinner != nil && draft.pinTarget != nil
+        let pinPart = writesPin ? 1 : 0
         if fullStory != nil {
-            sendToFullStory(choice.event, draft: draft, budget: budget.share(of: 1 + sending.count), logger: logger, into: &result, pending: &pending)
+            sendToFullStory(
+                choice.event, draft: draft, budget: budget.share(of: 1 + sending.count + pinPart), logger: logger, into: &result,
+                pending: &pending)
         }
         for (position, entry) in sending.enumerated() {
             let attempt = entry.destination.send(
-                entry.request, budget: budget.share(of: sending.count - position), logger: logger, retrying: true)
+                entry.request, budget: budget.share(of: sending.count - position + pinPart), logger: logger, retrying: true)
             result.destinations[entry.index] = attempt.report
             if let (request, reason) = attempt.toQueue {
                 let message = DeliveryMessage(

@@ -4,8 +4,9 @@ import LambdaRuntime
 import Logging
 import SystemClock
 
-/// Answers an SQS event from the delivery queue: each record's event goes to FullStory once, with the key and
-/// body the webhook tried. Records that fail are reported (`batchItemFailures`) and rescheduled along
+/// Answers an SQS event from the delivery queue: each record goes once to its own destination (FullStory's event
+/// with the key and body the webhook tried, another destination's request as first tried) or, for a pin, to the
+/// conversation. Records that fail are reported (`batchItemFailures`) and rescheduled along
 /// `RedeliverySchedule` by their age in the queue; after a 429 or 5xx the rest of the batch is reported without
 /// calling FullStory. A record whose schedule is over, and a message that is not ours, is moved to the
 /// dead-letter queue when `DEAD_LETTER_QUEUE_URL` is set (SendMessage there; the record is then not reported,
