@@ -45,6 +45,12 @@ if nm -D "$binary" 2>/dev/null | grep -q 'Foundation'; then
   echo "check-binary: FAIL: references Foundation symbols" >&2
   status=1
 fi
+# The standard library's regex engine (_StringProcessing: String.contains(String), split on a String, Regex…) adds
+# 1.5 MB to the stripped bootstrap; ASCII.contains and friends do the function's byte searches instead.
+if grep -q '17_StringProcessing' "$binary"; then
+  echo "check-binary: FAIL: links the _StringProcessing regex engine (1.5 MB): use ASCIIText's byte searches, not String.contains(String)" >&2
+  status=1
+fi
 # Position-independent (ELF type DYN) is the default build; fixed-address (EXEC) is deploy/build.sh's opt-in.
 case "$(readelf -h "$binary" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')" in
   DYN) echo "check-binary: layout: position-independent executable (ASLR for its code)" ;;

@@ -47,4 +47,13 @@ import Testing
         #expect(PercentEncoding.decoded(Array("%G1".utf8)) == nil)
         #expect(PercentEncoding.decoded(Array("%4".utf8)) == nil)
     }
+
+    @Test func containsIgnoresASCIICase() {
+        #expect(ASCII.contains("The Idempotency-Key was reused", word: "idempoten"))
+        #expect(ASCII.contains("BODY differs", word: "body"))
+        #expect(!ASCII.contains("idempote", word: "idempoten"))
+        #expect(!ASCII.contains("", word: "a"))
+        #expect(ASCII.contains("abc", word: ""))
+        #expect(ASCII.contains("café body", word: "body"))
+    }
 }

@@ -30,7 +30,7 @@ public enum FullStoryReply: Sendable, Equatable {
             let code = errorCode(body)
             if status == 400 && code == "session_page_limit_exceeded" { return .sessionFull }
             if [400, 409, 422].contains(status), let text = idempotencyError(body) {
-                if ["body", "differ", "match", "reuse"].contains(where: { text.contains($0) }) {
+                if ["body", "differ", "match", "reuse"].contains(where: { ASCII.contains(text, word: $0) }) {
                     return .keyUsedWithAnotherBody(status: status, code: code)
                 }
                 // The same key still in progress (a concurrent request): nothing was saved, so try again.
@@ -40,13 +40,12 @@ public enum FullStoryReply: Sendable, Equatable {
         }
     }
 
-    /// The error's code and message, lower-cased, when one of them names the idempotency key (read, never logged:
+    /// The error's code and message, when one of them names the idempotency key (read, never logged:
     /// the message may echo request data).
     static func idempotencyError(_ body: [UInt8]) -> String? {
         guard let document = try? JSONDocument(parsing: body) else { return nil }
         let text = ["code", "message"].compactMap { document.root[$0]?.string }.joined(separator: " ")
-        let lowered = ASCII.lowercased(text)
-        return lowered.contains("idempoten") ? lowered : nil
+        return ASCII.contains(text, word: "idempoten") ? text : nil
     }
 
     /// FullStory's error body is `{"message": "...", "code": "snake_case"}`; only the code is kept (the
