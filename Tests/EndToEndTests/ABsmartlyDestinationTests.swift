@@ -19,19 +19,9 @@ import Testing
 
         func invoke(_ body: String) throws -> JSONValue { try emulator.invoke(SignedEvents.restAPI(body: Array(body.utf8))).response }
 
-        /// Lambda's event source mapping, by hand (bounded).
+        /// Lambda's event source mapping, by hand.
         func drain() throws {
-            guard let queue else { return }
-            let client = queue.sqs.client()
-            for _ in 0..<10 {
-                let messages = try client.receiveMessages(queue: queue.delivery, maximum: 10)
-                if messages.isEmpty { return }
-                let (response, _) = try emulator.invoke(SQSEventBuilder.event(messages))
-                let failed = SQSEventBuilder.failures(response)
-                for message in messages where !failed.contains(message.messageID) {
-                    try client.deleteMessage(queue: queue.delivery, receiptHandle: message.receiptHandle)
-                }
-            }
+            if let queue { try emulator.drain(queue.sqs, queue: queue.delivery) }
         }
 
         func shutdown() -> String {

@@ -64,25 +64,7 @@ import Testing
         var emulator: EmulatorHarness { rig.emulator }
         var requests: [StandInServer.Request] { rig.fullStory.requests }
 
-        /// Lambda's event source mapping, by hand: receive up to ten, invoke with an SQS event, delete all but
-        /// the reported failures; until the queue is empty (bounded).
-        func drain() throws -> (invocations: Int, failures: [String]) {
-            let client = sqs.client()
-            var invocations = 0
-            var failures: [String] = []
-            for _ in 0..<40 {
-                let messages = try client.receiveMessages(queue: queues.delivery, maximum: 10)
-                if messages.isEmpty { break }
-                let (response, _) = try emulator.invoke(SQSEventBuilder.event(messages))
-                invocations += 1
-                let failed = SQSEventBuilder.failures(response)
-                failures += failed
-                for message in messages where !failed.contains(message.messageID) {
-                    try client.deleteMessage(queue: queues.delivery, receiptHandle: message.receiptHandle)
-                }
-            }
-            return (invocations, failures)
-        }
+        func drain() throws -> (invocations: Int, failures: [String]) { try emulator.drain(sqs, queue: queues.delivery) }
 
         /// Receives what is visible now without hiding it (visibility 0), as the mapping would hand it out.
         func receiveAll() throws -> [SQSClient.ReceivedMessage] {

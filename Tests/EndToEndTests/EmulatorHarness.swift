@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import AWSSQS
 import FlatJSON
 import SystemClock
 import TestSupport
@@ -81,6 +82,27 @@ final class EmulatorHarness {
 
     func invoke(file: String, emulatorStatus: Int = 200) throws -> (response: JSONValue, milliseconds: Int) {
         try invoke(Array(readFile(repositoryRoot + "/events/" + file).utf8), emulatorStatus: emulatorStatus)
+    }
+
+    /// Lambda's SQS event source mapping, by hand: receive up to ten from `queue`, invoke with an SQS event, delete
+    /// all but the reported failures; until the queue is empty (bounded).
+    @discardableResult
+    func drain(_ sqs: LocalSQS, queue: SQSQueueURL) throws -> (invocations: Int, failures: [String]) {
+        let client = sqs.client()
+        var invocations = 0
+        var failures: [String] = []
+        for _ in 0..<40 {
+            let messages = try client.receiveMessages(queue: queue, maximum: 10)
+            if messages.isEmpty { break }
+            let (response, _) = try invoke(SQSEventBuilder.event(messages))
+            invocations += 1
+            let failed = SQSEventBuilder.failures(response)
+            failures += failed
+            for message in messages where !failed.contains(message.messageID) {
+                try client.deleteMessage(queue: queue, receiptHandle: message.receiptHandle)
+            }
+        }
+        return (invocations, failures)
     }
 
     /// Stops the emulator and returns everything it and the function wrote, after checking that no secret

@@ -27,19 +27,9 @@ import Testing
             zip(fullStory.recorded, fullStory.sessionOfRecorded).filter { $0.0.name == SessionPinningTests.openedEvent }.map(\.1)
         }
 
-        /// Lambda's event source mapping, by hand: receive, invoke, delete what was not reported (bounded).
+        /// Lambda's event source mapping, by hand.
         func drain() throws {
-            guard let queue else { return }
-            let client = queue.sqs.client()
-            for _ in 0..<10 {
-                let messages = try client.receiveMessages(queue: queue.delivery, maximum: 10)
-                if messages.isEmpty { return }
-                let (response, _) = try emulator.invoke(SQSEventBuilder.event(messages))
-                let failed = SQSEventBuilder.failures(response)
-                for message in messages where !failed.contains(message.messageID) {
-                    try client.deleteMessage(queue: queue.delivery, receiptHandle: message.receiptHandle)
-                }
-            }
+            if let queue { try emulator.drain(queue.sqs, queue: queue.delivery) }
         }
 
         func shutdown() -> String {
@@ -214,15 +204,20 @@ import Testing
         #expect(output.contains(#""outcome":"pin_not_written""#))
     }
 
-    @Test func aRetryFindsTheEarlierPinAndSendsTheSameEvent() throws {
-        // The first write is applied, but answered with an error (as when the answer is lost on the way).
-        let intercom = try IntercomStandIn(writeScript: [1: (IntercomStandIn.error(503, "service_unavailable", "down"), true)])
+    /// A first attempt whose pin write fails (its write `applied` or not), a later visit changing the contact's
+    /// session, and Intercom's retry: the rig and the retry's answer.
+    static func retryAfterALaterVisit(writeApplied: Bool) throws -> (Rig, JSONValue) {
+        let intercom = try IntercomStandIn(writeScript: [1: (IntercomStandIn.error(503, "service_unavailable", "down"), writeApplied)])
         let rig = try Self.rig(intercom: intercom)
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
         #expect(try rig.invoke(Self.opened()).statusCode == 503)
-        // A later visit changes the contact's session before Intercom retries.
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", "333:444")
-        let retry = try rig.invoke(Self.opened(attempt: 2))
+        return (rig, try rig.invoke(Self.opened(attempt: 2)))
+    }
+
+    @Test func aRetryFindsTheEarlierPinAndSendsTheSameEvent() throws {
+        // The first write is applied, but answered with an error (as when the answer is lost on the way).
+        let (rig, retry) = try Self.retryAfterALaterVisit(writeApplied: true)
         #expect(retry.statusCode == 200)
         #expect(retry.bodyJSON?["status"]?.string == "delivered")
         #expect(rig.intercom.conversationWrites.count == 1, "the pin found is not written again")
@@ -232,13 +227,8 @@ import Testing
     }
 
     @Test func aResendThatFindsAnotherSessionIsCountedDelivered() throws {
-        let intercom = try IntercomStandIn(writeScript: [1: (IntercomStandIn.error(500, "server_error", "oops"), false)])
-        let rig = try Self.rig(intercom: intercom)
-        rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
-        #expect(try rig.invoke(Self.opened()).statusCode == 503)
-        rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", "333:444")
         // The retry resolves another session: FullStory refuses the key's other body; the event was delivered before.
-        let retry = try rig.invoke(Self.opened(attempt: 2))
+        let (rig, retry) = try Self.retryAfterALaterVisit(writeApplied: false)
         #expect(retry.statusCode == 200)
         #expect(retry.bodyJSON?["status"]?.string == "delivered")
         #expect(rig.openedSessions == ["111:222"])

@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct IntercomContactClientTests {
     func lookUp(_ reply: StandInServer.Reply, contactID: String = "696205460674dbb9050aa7fd") throws
-        -> (Result<String?, IntercomContactClient.LookupError>, [StandInServer.Request])
+        -> (Result<String?, LookupError>, [StandInServer.Request])
     {
         let server = try StandInServer { _, _ in reply }
         defer { server.shutdown() }
@@ -16,7 +16,7 @@ import Testing
         let budget = TimeBudget(
             startNanoseconds: SystemClock.monotonicNanoseconds(), allowanceMilliseconds: 5000, context: LambdaContext(requestID: "t", deadlineEpochMilliseconds: nil),
             time: .system)
-        let result = Result { () throws(IntercomContactClient.LookupError) in
+        let result = Result { () throws(LookupError) in
             try client.sessionAttribute(contactID: contactID, attribute: "fs_session_id", budget: budget)
         }
         return (result, server.requests)
@@ -40,11 +40,11 @@ import Testing
     @Test(arguments: [404, 429, 500])
     func failuresAreReported(_ status: Int) throws {
         let (result, _) = try lookUp(.json(status, "{}"))
-        #expect(throws: IntercomContactClient.LookupError.status(status)) { try result.get() }
+        #expect(throws: LookupError.status(status)) { try result.get() }
     }
 
     @Test func slowLookupsTimeOut() throws {
         let (result, _) = try lookUp(.delayed(milliseconds: 5000, .init(.json(200, "{}"))))
-        #expect(throws: IntercomContactClient.LookupError.transport(.timedOut)) { try result.get() }
+        #expect(throws: LookupError.transport(.timedOut)) { try result.get() }
     }
 }

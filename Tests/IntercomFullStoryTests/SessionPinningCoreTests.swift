@@ -180,8 +180,9 @@ import Testing
     @Test func onlyACustomersNewConversationOfAPI2IsAPinTarget() throws {
         let opened = readFile(repositoryRoot + "/events/bodies/opened.json")
         let target = try #require(Self.draft(opened)?.pinTarget)
-        #expect(target == PinTarget(conversationID: "215472621202693", conversationCreatedAt: 1_768_031_789, startedInMessenger: true, isRetry: false))
-        #expect(Self.draft(opened.replacingFirst(#""delivery_attempts":1"#, with: #""delivery_attempts":2"#))?.pinTarget?.isRetry == true)
+        #expect(target == PinTarget(conversationID: "215472621202693", conversationCreatedAt: 1_768_031_789, startedInMessenger: true))
+        #expect(Self.draft(opened)?.isIntercomRetry == false)
+        #expect(Self.draft(opened.replacingFirst(#""delivery_attempts":1"#, with: #""delivery_attempts":2"#))?.isIntercomRetry == true)
         #expect(Self.draft(opened.replacingFirst(#""source":{"type":"conversation""#, with: #""source":{"type":"email""#))?.pinTarget?.startedInMessenger == false)
         // 1.x carries no source.type and no conversation attributes; a close is no target.
         let legacy = readFile(repositoryRoot + "/Tests/Fixtures/notifications/conversation.user.created.1x-lead.json")

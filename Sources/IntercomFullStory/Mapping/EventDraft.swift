@@ -21,7 +21,8 @@ public struct EventDraft: Sendable {
     public var itemSessionAttribute: String?
     /// Where `itemSessionAttribute` comes from, for the link's label.
     public var itemSessionSource: SessionLink.Source
-    /// Intercom's retry of this notification (`delivery_attempts` over 1): an earlier attempt may have delivered.
+    /// Intercom's retry of this notification (`delivery_attempts` over 1): an earlier attempt may have delivered the
+    /// event, or pinned the conversation.
     public var isIntercomRetry: Bool = false
     /// Set for a customer's new conversation that pinning may write on (`PinTarget`).
     public var pinTarget: PinTarget? = nil

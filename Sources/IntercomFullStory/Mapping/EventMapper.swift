@@ -27,7 +27,7 @@ public struct EventMapper: Sendable {
         if route.topic == PinTarget.topic, let sourceType = conversation.sourceType {
             draft.pinTarget = PinTarget(
                 conversationID: conversation.id, conversationCreatedAt: conversation.createdAt,
-                startedInMessenger: sourceType == "conversation", isRetry: draft.isIntercomRetry)
+                startedInMessenger: sourceType == "conversation")
         }
         return draft
     }

@@ -8,14 +8,10 @@ public struct PinTarget: Sendable, Equatable {
     /// `source.type` is `conversation`: the customer wrote in the Messenger, so a FullStory session was live (an
     /// email or another channel has none worth looking for).
     public var startedInMessenger: Bool
-    /// Intercom's retry of this notification (`delivery_attempts` over 1): an earlier attempt may have pinned it.
-    public var isRetry: Bool
-
-    public init(conversationID: String, conversationCreatedAt: Int?, startedInMessenger: Bool, isRetry: Bool) {
+    public init(conversationID: String, conversationCreatedAt: Int?, startedInMessenger: Bool) {
         self.conversationID = conversationID
         self.conversationCreatedAt = conversationCreatedAt
         self.startedInMessenger = startedInMessenger
-        self.isRetry = isRetry
     }
 
     /// The topic a customer's new conversation arrives with.

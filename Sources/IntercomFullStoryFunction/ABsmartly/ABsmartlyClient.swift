@@ -49,15 +49,9 @@ public final class ABsmartlyClient {
     public func publish(_ request: ABsmartlyPublish, budget: TimeBudget, logger: Logger, retrying: Bool = true) -> Report {
         let body = request.body()
         var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"))
-        return RetryLoop.run(
-            retrying ? Self.retryPolicy : Self.retryPolicy.withoutRetries, time: time,
-            remainingMilliseconds: { budget.remainingMilliseconds() },
-            minimumAttemptMilliseconds: TimeBudget.minimumAttemptMilliseconds
-        ) { _ in
-            guard
-                let timeout = budget.timeout(
-                    cappedAt: TimeBudget.abSmartlyAttemptMilliseconds, minimum: TimeBudget.minimumAttemptMilliseconds)
-            else { return .finished(report) }
+        return budget.attempts(
+            Self.retryPolicy, retrying: retrying, cappedAt: TimeBudget.abSmartlyAttemptMilliseconds, time: time, current: { report }
+        ) { timeout in
             report.attempts += 1
             let start = time.monotonicNanoseconds()
             let response: HTTPResponse

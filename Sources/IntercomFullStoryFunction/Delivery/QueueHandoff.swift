@@ -19,12 +19,8 @@ public final class QueueHandoff {
         self.canSign = canSign
     }
 
-    /// SendMessage; the message id, or why SQS did not take it.
-    public func handOff(_ message: DeliveryMessage, budget: TimeBudget) -> Result<String, SQSError> {
-        handOff(message.encoded(), budget: budget)
-    }
-
-    /// SendMessage of an encoded queue message (`DeliveryMessage`, `PinMessage`).
+    /// SendMessage of an encoded queue message (`DeliveryMessage`, `PinMessage`); the message id, or why SQS did
+    /// not take it.
     public func handOff(_ body: String, budget: TimeBudget) -> Result<String, SQSError> {
         guard canSign else { return .failure(.signingUnavailable) }
         guard body.utf8.count <= Self.maximumMessageBytes else {

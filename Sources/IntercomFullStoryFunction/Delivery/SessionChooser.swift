@@ -5,9 +5,9 @@ import Logging
 /// attribute, a ticket's linked conversation's pin (pinning on), the contact's attribute, and with pinning, the pin of
 /// a new conversation (List Sessions when the contact has none). Runs before any destination is called.
 final class SessionChooser {
-    /// The chosen link, and with pinning, the pin found and whether it may be written.
+    /// The chosen link (`nil` without FullStory), and with pinning, the pin found and whether it may be written.
     struct Choice {
-        var event: FullStoryEvent
+        var event: FullStoryEvent?
         var pin: SessionPin?
         var report: PinReport?
         /// False on Intercom's retry when the conversation's pin could not be read: nothing is written over it.
@@ -30,7 +30,7 @@ final class SessionChooser {
     func choose(_ draft: EventDraft, budget: TimeBudget, logger: Logger) -> Choice {
         let lookup = budget.lookupShare()
         guard let pinner, let target = draft.pinTarget else {
-            guard linksEvents else { return Choice(event: draft.event(contactSessionAttribute: nil)) }
+            guard linksEvents else { return Choice(event: nil) }
             // A ticket whose linked conversation was pinned goes on that conversation's session.
             if let pinner, let linked = draft.linkedConversationID, draft.wantsContactLookup,
                 case .pinned(let pin) = pinner.pinWritten(
@@ -40,12 +40,12 @@ final class SessionChooser {
             }
             return Choice(event: draft.event(contactSessionAttribute: lookUpSessionAttribute(draft, budget: lookup, logger: logger)))
         }
-        var choice = Choice(event: draft.event(contactSessionAttribute: nil))
+        var choice = Choice(event: nil)
         var pin = draft.existingPin
         var report = PinReport(outcome: .alreadyPinned, source: .conversationAttribute)
         // On Intercom's retry, a pin an earlier attempt wrote wins; when that cannot be read, the new search's pin is
         // not written over what may be there (it is queued for redelivery, which reads again first).
-        if pin == nil, target.isRetry {
+        if pin == nil, draft.isIntercomRetry {
             switch pinner.pinWritten(onConversation: target.conversationID, source: .conversationAttribute, budget: lookup, logger: logger) {
             case .pinned(let found): pin = found
             case .none: break
@@ -58,7 +58,7 @@ final class SessionChooser {
             (pin, report) = pinner.resolve(
                 target, contactAttribute: contactAttribute, externalID: draft.externalID, lookup: lookup, logger: logger)
         }
-        choice.event = pin.map(draft.event(pin:)) ?? draft.event(contactSessionAttribute: contactAttribute)
+        if linksEvents { choice.event = pin.map(draft.event(pin:)) ?? draft.event(contactSessionAttribute: contactAttribute) }
         choice.pin = pin
         choice.report = report
         return choice

@@ -61,9 +61,9 @@ final class WebhookDelivery {
         // The pin's write, when it will be made, is a part too: a slow destination cannot leave it no time.
         let writesPin = choice.pin?.needsWriting == true && choice.mayOverwrite && pinner != nil && draft.pinTarget != nil
         let pinPart = writesPin ? 1 : 0
-        if fullStory != nil {
+        if let event = choice.event {
             sendToFullStory(
-                choice.event, draft: draft, budget: budget.share(of: 1 + sending.count + pinPart), logger: logger, into: &result,
+                event, draft: draft, budget: budget.share(of: 1 + sending.count + pinPart), logger: logger, into: &result,
                 pending: &pending)
         }
         for (position, entry) in sending.enumerated() {

@@ -4,6 +4,7 @@ import IntercomFullStory
 /// What one webhook came to: the answer for Intercom and, when an event was forwarded, how its delivery went.
 public struct WebhookResult: Sendable {
     public var reply: WebhookReply
+    /// FullStory's delivery, set when FullStory had the event.
     public var report: FullStoryClient.Report?
     /// Set when the event went to the delivery queue.
     public var queued: (messageID: String, reason: DeliveryMessage.Reason, event: FullStoryEvent)?
@@ -19,13 +20,7 @@ public struct WebhookResult: Sendable {
     /// What each destination beside FullStory did.
     public var destinations: [DestinationReport] = []
 
-    public init(
-        reply: WebhookReply, report: FullStoryClient.Report? = nil,
-        queued: (messageID: String, reason: DeliveryMessage.Reason, event: FullStoryEvent)? = nil, handoffFailure: SQSError? = nil
-    ) {
+    public init(reply: WebhookReply) {
         self.reply = reply
-        self.report = report
-        self.queued = queued
-        self.handoffFailure = handoffFailure
     }
 }

@@ -50,15 +50,9 @@ public final class FullStoryClient {
         var body = event.body()  // retries send the same bytes; only the unlinked variant has its own
         var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"), attempts: 0, sent: [])
         var sentUnlinked = false
-        return RetryLoop.run(
-            retrying ? Self.retryPolicy : Self.retryPolicy.withoutRetries, time: time,
-            remainingMilliseconds: { budget.remainingMilliseconds() },
-            minimumAttemptMilliseconds: TimeBudget.minimumAttemptMilliseconds
-        ) { _ in
-            guard
-                let timeout = budget.timeout(
-                    cappedAt: TimeBudget.fullStoryAttemptMilliseconds, minimum: TimeBudget.minimumAttemptMilliseconds)
-            else { return .finished(report) }
+        return budget.attempts(
+            Self.retryPolicy, retrying: retrying, cappedAt: TimeBudget.fullStoryAttemptMilliseconds, time: time, current: { report }
+        ) { timeout in
             report.attempts += 1
             report.sent.append(current)
             let reply: FullStoryReply

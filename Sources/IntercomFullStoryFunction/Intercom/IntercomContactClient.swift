@@ -5,11 +5,6 @@ import LambdaRuntime
 
 /// Looks up a contact (`GET /contacts/{id}`) to read the session attribute the browser stored on it.
 public final class IntercomContactClient {
-    public typealias LookupError = IntercomFullStoryFunction.LookupError
-
-    /// The Intercom API version every call pins.
-    public static let apiVersion = IntercomAPI.version
-
     private let api: IntercomAPI
 
     public init(api: IntercomAPI) {
