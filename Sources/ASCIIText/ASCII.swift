@@ -40,6 +40,13 @@ public enum ASCII {
         return false
     }
 
+    /// The host of `url` (`https://API.EU1.example.com:443/v1` → `api.eu1.example.com`), lower-cased; empty when
+    /// there is none.
+    public static func host(ofURL url: String) -> String {
+        let afterScheme = url.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst().first
+        return lowercased(afterScheme.map { String($0.split(separator: ":").first ?? "") } ?? "")
+    }
+
     /// Printable and not a space (0x21…0x7E).
     @inlinable @inline(__always)
     public static func isHeaderSafe(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }

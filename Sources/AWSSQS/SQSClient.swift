@@ -172,7 +172,7 @@ public final class SQSClient {
         if let token = credentials.sessionToken { headers.append(("X-Amz-Security-Token", token)) }
         let request = HTTPRequest(
             method: "POST", url: endpoint, headers: headers, body: body,
-            connectTimeoutMilliseconds: min(timeoutMilliseconds, 1000), totalTimeoutMilliseconds: timeoutMilliseconds,
+            timeoutMilliseconds: timeoutMilliseconds,
             maximumResponseSize: 1 << 20,
             awsSignature: AWSSigV4(
                 region: credentials.region, service: "sqs", accessKeyID: credentials.accessKeyID,

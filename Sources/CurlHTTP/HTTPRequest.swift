@@ -27,4 +27,15 @@ public struct HTTPRequest: Sendable {
         self.maximumResponseSize = maximumResponseSize
         self.awsSignature = awsSignature
     }
+
+    /// A request whose whole transfer takes at most `timeoutMilliseconds`, the connection at most a second of it
+    /// (a slow connect then leaves time for the answer): the calls made within a time budget.
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [], timeoutMilliseconds: Int,
+        maximumResponseSize: Int = 1 << 20, awsSignature: AWSSigV4? = nil
+    ) {
+        self.init(
+            method: method, url: url, headers: headers, body: body, connectTimeoutMilliseconds: min(timeoutMilliseconds, 1000),
+            totalTimeoutMilliseconds: timeoutMilliseconds, maximumResponseSize: maximumResponseSize, awsSignature: awsSignature)
+    }
 }

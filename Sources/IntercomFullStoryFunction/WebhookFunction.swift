@@ -32,10 +32,10 @@ public final class WebhookFunction {
         let options = HTTPClient.Options(caBundlePath: configuration.caBundlePath, userAgent: ProductVersion.userAgent)
         // One connection per service: List Sessions and Create Event share FullStory's, the lookups and the pin's
         // write Intercom's.
-        let fullStoryHTTP = try configuration.fullStoryAPIKey.map { _ throws(HTTPClientError) in try HTTPClient(options: options) }
         var fullStory: FullStoryClient?
         var sessions: FullStorySessionsClient?
-        if let key = configuration.fullStoryAPIKey, let fullStoryHTTP {
+        if let key = configuration.fullStoryAPIKey {
+            let fullStoryHTTP = try HTTPClient(options: options)
             fullStory = FullStoryClient(baseURL: configuration.fullStoryAPIURL, apiKey: key, http: fullStoryHTTP, time: time)
             sessions = FullStorySessionsClient(baseURL: configuration.fullStoryAPIURL, apiKey: key, http: fullStoryHTTP)
         }

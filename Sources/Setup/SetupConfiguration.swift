@@ -21,7 +21,7 @@ public struct SetupConfiguration: Sendable {
         fullStoryAPIURL = try reader.baseURL("FULLSTORY_API_URL", default: FunctionConfiguration.defaultFullStoryAPIURL)
         fullStoryAPIKey = try reader.headerSafe("FULLSTORY_API_KEY")
         sessionAttribute = reader.value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
-        guard sessionAttribute.utf8.count <= 190 else {
+        guard sessionAttribute.utf8.count <= WebhookConfiguration.maximumAttributeNameLength else {
             throw ConfigurationError(variable: "FULLSTORY_SESSION_ATTRIBUTE", problem: "is longer than Intercom's attribute names")
         }
         caBundlePath = CABundle.locate(environment: environment)

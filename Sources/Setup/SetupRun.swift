@@ -55,7 +55,8 @@ public final class SetupRun {
         write("  optional: \(TopicTable.optionalTopics.joined(separator: ", ")) (list them in FullStoryEventTopics)")
         write("Deploy with: PinSessions=true IntercomAccessToken=<this token> FullStorySessionAttribute=\(attribute)")
         write("  and, for links agents can click, FullStoryOrgId=<the o-… part of your FullStory URLs>")
-        write("The token's app needs: \"Read one user and one company\" (the contact lookup) and \"\(ConversationUpdate.permission)\" (pins).")
+        write(
+            "The token's app needs: \"Read one user and one company\" (the contact lookup), \"\(ConversationUpdate.readPermission)\" and \"\(ConversationUpdate.permission)\" (pins).")
         write(exitStatus == 0 ? "Set-up complete." : "Set-up incomplete: see the lines marked \"todo\" or \"fail\" above.")
     }
 

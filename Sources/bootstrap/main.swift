@@ -15,8 +15,9 @@ let logger = Logger(label: "intercom-fullstory") { label in LambdaLogHandler(lab
 let exit = LambdaRuntime.run(
     runtimeAPI: environment("AWS_LAMBDA_RUNTIME_API"), userAgent: ProductVersion.userAgent, logger: logger
 ) {
-    InvocationRecorder(
-        function: try WebhookFunction(configuration: try FunctionConfiguration(environment: environment), logger: logger),
-        metrics: MetricsPublisher(environment: environment))
+    let configuration = try FunctionConfiguration(environment: environment)
+    return InvocationRecorder(
+        function: try WebhookFunction(configuration: configuration, logger: logger),
+        metrics: MetricsPublisher(environment: environment, metrics: Metric.published(for: configuration)))
 }
 Glibc.exit(exit.exitCode)

@@ -37,6 +37,27 @@ import Testing
         #expect(root["Queued"]?.int == 0, "zeros are published too")
     }
 
+    /// A feature that is off publishes no series (CloudWatch bills each as a custom metric).
+    @Test func onlyTheConfiguredFeaturesMetricsArePublished() throws {
+        let base = ["FULLSTORY_API_KEY": "na1.key", "INTERCOM_CLIENT_SECRET": "secret"]
+        let plain = Metric.published(for: try FunctionConfiguration(environment: base))
+        #expect(!plain.contains(.sessionPinned) && !plain.contains(.abSmartlyDelivered))
+        #expect(plain.contains(.delivered) && plain.contains(.handoffFailed) && plain.contains(.fullStoryLatency))
+        var full = base
+        full["INTERCOM_PIN_SESSIONS"] = "true"
+        full["INTERCOM_ACCESS_TOKEN"] = "token"
+        for (name, value) in ABsmartlyConfigurationTests.abSmartly { full[name] = value }
+        #expect(Set(Metric.published(for: try FunctionConfiguration(environment: full))) == Set(Metric.allCases))
+        final class Captured: @unchecked Sendable { var bytes: [UInt8] = [] }
+        let captured = Captured()
+        MetricsPublisher(functionName: "f", level: "INFO", metrics: plain, sink: { captured.bytes = $0 })
+            .publish(InvocationMetrics(), epochMilliseconds: 1_796_114_316_945)
+        let root = try JSONDocument(parsing: Array(captured.bytes.dropLast())).root
+        let names = root["_aws", "CloudWatchMetrics"]?.elements.first { _ in true }?["Metrics"]?.elements.compactMap { $0["Name"]?.string }
+        #expect(names.map(Set.init) == Set(plain.map(\.name)).subtracting(["FullStoryLatency"]))
+        #expect(root["SessionPinned"] == nil && root["ABsmartlyDelivered"] == nil)
+    }
+
     @Test func theLevelSurvivesLambdasLogLevelFilter() throws {
         #expect(try Self.line(InvocationMetrics())["level"]?.string == "INFO")
         #expect(try Self.line(InvocationMetrics(), level: "DEBUG")["level"]?.string == "INFO")

@@ -64,8 +64,9 @@ import Testing
         let time = SteppedTime(frozen: true)
         let start = time.source.monotonicNanoseconds()
         let context = LambdaContext(requestID: "r", deadlineEpochMilliseconds: time.source.epochMilliseconds() + 60_000)
-        #expect(TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: true, time: time.source).remainingMilliseconds() == 2000)
-        #expect(TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: false, time: time.source).remainingMilliseconds() == 4000)
+        // The pin's write is within the webhook's budget: by 2 s with a queue, 4 s without.
+        #expect(TimeBudget.webhook(startNanoseconds: start, context: context, queued: true, time: time.source).remainingMilliseconds() == 2000)
+        #expect(TimeBudget.webhook(startNanoseconds: start, context: context, queued: false, time: time.source).remainingMilliseconds() == 4000)
         // The lookups (contact, List Sessions, a retry's read) share one part: at most 1.5 s and half of what is left.
         let webhook = TimeBudget.webhook(startNanoseconds: start, context: context, queued: false, time: time.source)
         #expect(webhook.lookupShare().remainingMilliseconds() == 1500)

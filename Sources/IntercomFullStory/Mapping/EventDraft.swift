@@ -30,11 +30,12 @@ public struct EventDraft: Sendable {
     /// name it by id only, without its attributes: reading them takes a call.
     public var linkedConversationID: String? = nil
 
+    /// Whether the item itself (the conversation or the ticket) carries a usable session.
+    public var hasItemSession: Bool { itemSessionAttribute.flatMap(FullStorySessionID.init(parsing:)) != nil }
+
     /// Whether a contact lookup could still improve the link: the item does not carry a usable session and
     /// the contact is known.
-    public var wantsContactLookup: Bool {
-        contactID != nil && itemSessionAttribute.flatMap(FullStorySessionID.init(parsing:)) == nil
-    }
+    public var wantsContactLookup: Bool { contactID != nil && !hasItemSession }
 
     /// The session already pinned on the conversation (its own attribute), if any.
     public var existingPin: SessionPin? {

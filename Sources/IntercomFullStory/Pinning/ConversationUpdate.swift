@@ -46,4 +46,7 @@ public enum ConversationUpdate {
 
     /// The permission the write needs, as Intercom's app settings name it (UNCERTAIN: Intercom's exact label).
     public static let permission = "Write conversations"
+    /// The permission reading a conversation's pin needs (Intercom's retry of a webhook, redelivery, a ticket's
+    /// linked conversation); UNCERTAIN as well.
+    public static let readPermission = "Read conversations"
 }

@@ -69,7 +69,7 @@ public struct PinMessage: Sendable, Equatable {
         guard let conversationID = root["conversation_id"]?.string, conversationIDRule.accepts(conversationID) else {
             return .failure(.invalid("conversation_id"))
         }
-        guard let attribute = root["attribute"]?.string, !attribute.isEmpty, attribute.utf8.count <= 190 else {
+        guard let attribute = root["attribute"]?.string, !attribute.isEmpty, attribute.utf8.count <= WebhookConfiguration.maximumAttributeNameLength else {
             return .failure(.invalid("attribute"))
         }
         guard let value = root["value"]?.string, value.utf8.count <= SessionReplayURL.maximumLength,

@@ -19,9 +19,7 @@ public enum SessionReplayURL {
 
     /// `api.eu1.fullstory.com` → `app.eu1.fullstory.com`; anything else → `app.fullstory.com`.
     public static func appHost(forAPI apiURL: String) -> String {
-        let host = apiURL.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst().first
-            .map { String($0.split(separator: ":").first ?? "") } ?? ""
-        return ASCII.lowercased(host).hasSuffix("eu1.fullstory.com") ? "app.eu1.fullstory.com" : "app.fullstory.com"
+        ASCII.host(ofURL: apiURL).hasSuffix("eu1.fullstory.com") ? "app.eu1.fullstory.com" : "app.fullstory.com"
     }
 
     /// FullStory's app hosts: a link elsewhere is never written where agents click it (the contact's attribute is

@@ -8,6 +8,8 @@ public struct WebhookConfiguration: Sendable {
     }
 
     public static let defaultSessionAttribute = "fs_session_id"
+    /// The longest attribute name Intercom takes (its data attributes' names are at most 190 characters).
+    public static let maximumAttributeNameLength = 190
     public static let defaultInboxBaseURL = "https://app.intercom.com"
     /// Larger bodies are refused with 413 before the signature is computed.
     public static let defaultMaximumBodySize = 1 << 20

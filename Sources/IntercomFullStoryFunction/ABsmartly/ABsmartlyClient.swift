@@ -59,8 +59,7 @@ public final class ABsmartlyClient {
                 defer { report.milliseconds += Double(time.monotonicNanoseconds() - start) / 1_000_000 }
                 response = try http.perform(
                     HTTPRequest(
-                        method: "PUT", url: endpoint, headers: headers, body: body, connectTimeoutMilliseconds: min(timeout, 1000),
-                        totalTimeoutMilliseconds: timeout, maximumResponseSize: 64 * 1024))
+                        method: "PUT", url: endpoint, headers: headers, body: body, timeoutMilliseconds: timeout, maximumResponseSize: 64 * 1024))
             } catch {
                 logger.warning("ABsmartly request failed", metadata: ["attempt": "\(report.attempts)", "error": "\(error)"])
                 report.outcome = .unavailable(reason: "ABsmartly \(error)")

@@ -71,6 +71,9 @@ public struct FunctionConfiguration: Sendable {
         }
 
         let attribute = reader.value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
+        guard attribute.utf8.count <= WebhookConfiguration.maximumAttributeNameLength else {
+            throw ConfigurationError(variable: "FULLSTORY_SESSION_ATTRIBUTE", problem: "is longer than Intercom's attribute names")
+        }
         var topics: Set<String> = []
         for name in reader.list("FULLSTORY_EVENT_TOPICS") {
             guard TopicTable.route(for: name) != nil else {
@@ -103,8 +106,7 @@ public struct FunctionConfiguration: Sendable {
 
     /// The inbox host of the region: api.eu.intercom.io → app.eu.intercom.com.
     public static func inboxBaseURL(forAPI apiURL: String) -> String {
-        let afterScheme = apiURL.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: true).dropFirst().first
-        let host = afterScheme?.split(separator: ":").first.map(String.init) ?? ""
+        let host = ASCII.host(ofURL: apiURL)
         if host.hasSuffix(".eu.intercom.io") { return "https://app.eu.intercom.com" }
         if host.hasSuffix(".au.intercom.io") { return "https://app.au.intercom.com" }
         return WebhookConfiguration.defaultInboxBaseURL

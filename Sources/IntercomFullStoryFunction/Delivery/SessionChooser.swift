@@ -5,12 +5,13 @@ import Logging
 /// attribute, a ticket's linked conversation's pin (pinning on), the contact's attribute, and with pinning, the pin of
 /// a new conversation (List Sessions when the contact has none). Runs before any destination is called.
 final class SessionChooser {
-    /// The chosen link (`nil` without FullStory), and with pinning, the pin found and whether it may be written.
+    /// The chosen link (`nil` without FullStory), and with pinning, its report and the pin to write.
     struct Choice {
         var event: FullStoryEvent?
-        var pin: SessionPin?
         var report: PinReport?
-        /// False on Intercom's retry when the conversation's pin could not be read: nothing is written over it.
+        /// A pin found for the conversation (not read from it), to write after the events.
+        var write: (pin: SessionPin, target: PinTarget)?
+        /// False on Intercom's retry when the conversation's pin could not be read: nothing is written over it now.
         var mayOverwrite = true
     }
 
@@ -32,7 +33,7 @@ final class SessionChooser {
         guard let pinner, let target = draft.pinTarget else {
             guard linksEvents else { return Choice(event: nil) }
             // A ticket whose linked conversation was pinned goes on that conversation's session.
-            if let pinner, let linked = draft.linkedConversationID, draft.wantsContactLookup,
+            if let pinner, let linked = draft.linkedConversationID, !draft.hasItemSession,
                 case .pinned(let pin) = pinner.pinWritten(
                     onConversation: linked, source: .linkedConversationAttribute, budget: lookup, logger: logger)
             {
@@ -48,8 +49,8 @@ final class SessionChooser {
         if pin == nil, draft.isIntercomRetry {
             switch pinner.pinWritten(onConversation: target.conversationID, source: .conversationAttribute, budget: lookup, logger: logger) {
             case .pinned(let found): pin = found
-            case .none: break
-            case .unknown: choice.mayOverwrite = false
+            case .none, .gone: break
+            case .unknown, .refused: choice.mayOverwrite = false
             }
         }
         var contactAttribute: String?
@@ -59,7 +60,7 @@ final class SessionChooser {
                 target, contactAttribute: contactAttribute, externalID: draft.externalID, lookup: lookup, logger: logger)
         }
         if linksEvents { choice.event = pin.map(draft.event(pin:)) ?? draft.event(contactSessionAttribute: contactAttribute) }
-        choice.pin = pin
+        if let pin, pin.needsWriting { choice.write = (pin, target) }
         choice.report = report
         return choice
     }

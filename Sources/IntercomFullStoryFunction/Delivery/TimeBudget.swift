@@ -11,8 +11,8 @@ import SystemClock
 ///   comes within 3 s even when FullStory hangs.
 /// - The lookups that choose the session (the contact, List Sessions, a retry's read of the conversation's pin)
 ///   share at most 1.5 s and never more than half of what is left: FullStory keeps the rest.
-/// - A pin is written after the event, with what is left: with a delivery queue it ends by 2 s, so that a failed
-///   write is still queued by 2.9 s; without one, within the webhook's 4 s.
+/// - A pin is written after the events, within the webhook's budget: with a delivery queue it ends by 2 s, so that
+///   a failed write is still queued by 2.9 s; without one, within the webhook's 4 s.
 /// - Nothing runs into Lambda's deadline: a webhook keeps 300 ms to post its answer, a redelivery batch 1.5 s for
 ///   its visibility changes and answer.
 /// - A redelivery record takes at most 4 s with FullStory and 1 s to move to the dead-letter queue.
@@ -86,14 +86,6 @@ public struct TimeBudget: Sendable {
     public static func webhook(startNanoseconds: UInt64, context: LambdaContext, queued: Bool, time: TimeSource) -> TimeBudget {
         TimeBudget(
             startNanoseconds: startNanoseconds, allowanceMilliseconds: queued ? queuedWebhookMilliseconds : webhookMilliseconds,
-            context: context, time: time)
-    }
-
-    /// The pin's write: by 2 s with a queue (its hand-off still fits before 2.9 s), else within the webhook's 4 s.
-    public static func pinWrite(startNanoseconds: UInt64, context: LambdaContext, queued: Bool, time: TimeSource) -> TimeBudget {
-        TimeBudget(
-            startNanoseconds: startNanoseconds,
-            allowanceMilliseconds: queued ? handoffDeadlineMilliseconds - Int64(handoffCallMilliseconds) : webhookMilliseconds,
             context: context, time: time)
     }
 

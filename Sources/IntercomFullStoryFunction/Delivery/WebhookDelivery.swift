@@ -59,8 +59,7 @@ final class WebhookDelivery {
             }
         }
         // The pin's write, when it will be made, is a part too: a slow destination cannot leave it no time.
-        let writesPin = choice.pin?.needsWriting == true && choice.mayOverwrite && pinner != nil && draft.pinTarget != nil
-        let pinPart = writesPin ? 1 : 0
+        let pinPart = choice.write != nil && choice.mayOverwrite ? 1 : 0
         if let event = choice.event {
             sendToFullStory(
                 event, draft: draft, budget: budget.share(of: 1 + sending.count + pinPart), logger: logger, into: &result,
@@ -77,10 +76,10 @@ final class WebhookDelivery {
                 pending.append(.destination(message, index: entry.index))
             }
         }
-        if let pin = choice.pin, pin.needsWriting, let pinner, let target = draft.pinTarget {
-            let outcome = write(pin, pinner: pinner, target: target, draft: draft, mayOverwrite: choice.mayOverwrite, start: start,
-                context: context, pending: &pending)
-            result.pin?.outcome = outcome
+        if let (pin, target) = choice.write, let pinner {
+            result.pin?.outcome = write(
+                pin, pinner: pinner, target: target, draft: draft, mayOverwrite: choice.mayOverwrite, budget: budget,
+                logger: logger, pending: &pending)
         }
         handOff(pending, draft: draft, start: start, context: context, into: &result)
         answer(&result, eventName: draft.eventName)
@@ -111,22 +110,21 @@ final class WebhookDelivery {
         pending.append(.fullStory(message, tried: tried))
     }
 
-    /// Writes the pin with what the pin's budget leaves; what cannot be written now is left for the hand-offs.
+    /// Writes the pin with what the webhook's budget leaves; what cannot be written now is left for the hand-offs.
     /// Without `mayOverwrite` (a retry that could not read the conversation's pin) nothing is written now.
     private func write(
-        _ pin: SessionPin, pinner: SessionPinner, target: PinTarget, draft: EventDraft, mayOverwrite: Bool, start: UInt64,
-        context: LambdaContext, pending: inout [PendingHandoff]
+        _ pin: SessionPin, pinner: SessionPinner, target: PinTarget, draft: EventDraft, mayOverwrite: Bool, budget: TimeBudget,
+        logger: Logger, pending: inout [PendingHandoff]
     ) -> PinReport.Outcome {
-        let writeBudget = TimeBudget.pinWrite(startNanoseconds: start, context: context, queued: canQueue, time: time)
         let reason: PinMessage.Reason
         let failure: String
         var tried = false
         if !mayOverwrite {
             reason = .pinUnknown
             failure = "cannot read whether an earlier attempt pinned the conversation"
-        } else if let timeout = writeBudget.timeout(cappedAt: TimeBudget.pinCallMilliseconds) {
+        } else if let timeout = budget.timeout(cappedAt: TimeBudget.pinCallMilliseconds) {
             tried = true
-            switch pinner.write(pin, conversationID: target.conversationID, timeoutMilliseconds: timeout, logger: context.logger) {
+            switch pinner.write(pin, conversationID: target.conversationID, timeoutMilliseconds: timeout, logger: logger) {
             case .written: return .pinned
             case .refused(let cause, _): return .refused(cause: cause)
             case .conversationGone: return .conversationGone

@@ -63,8 +63,7 @@ public final class FullStoryClient {
                     HTTPRequest(
                         method: "POST", url: endpoint,
                         headers: api.headers(json: true) + [("Idempotency-Key", current.idempotencyKey)],
-                        body: body, connectTimeoutMilliseconds: min(timeout, 1000),
-                        totalTimeoutMilliseconds: timeout, maximumResponseSize: 64 * 1024))
+                        body: body, timeoutMilliseconds: timeout, maximumResponseSize: 64 * 1024))
                 report.lastStatus = response.status
                 reply = FullStoryReply.classify(
                     status: response.status, body: response.body, retryAfter: response.header("Retry-After"))

@@ -29,7 +29,7 @@ public final class FullStorySessionsClient {
                 HTTPRequest(
                     method: "GET", url: api.baseURL + "/sessions/v2?uid=" + PercentEncoding.encoded(uid) + "&limit=\(limit)",
                     headers: api.headers(),
-                    connectTimeoutMilliseconds: min(timeoutMilliseconds, 1000), totalTimeoutMilliseconds: timeoutMilliseconds,
+                    timeoutMilliseconds: timeoutMilliseconds,
                     maximumResponseSize: 256 * 1024))
         } catch {
             throw .transport(error)

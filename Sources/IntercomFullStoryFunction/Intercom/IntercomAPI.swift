@@ -34,7 +34,7 @@ public struct IntercomAPI {
         try http.perform(
             HTTPRequest(
                 method: method, url: baseURL + path, headers: headers(json: body != nil, version: version), body: body ?? [],
-                connectTimeoutMilliseconds: min(timeoutMilliseconds, 1000), totalTimeoutMilliseconds: timeoutMilliseconds,
+                timeoutMilliseconds: timeoutMilliseconds,
                 maximumResponseSize: maximumResponseSize))
     }
 }

@@ -20,14 +20,22 @@ public struct MetricsPublisher: Sendable {
     private let directiveWithoutLatency: [UInt8]
     /// `,"<name>":` of each metric, by `Metric.rawValue`.
     private let keys: [[UInt8]]
+    /// The counts this deployment publishes (latency apart): a feature that is off publishes no series of its own,
+    /// which CloudWatch would bill as custom metrics.
+    private let counts: [Metric]
 
-    public init(functionName: String, level: String, sink: @escaping @Sendable ([UInt8]) -> Void = MetricsPublisher.writeStandardOutput) {
+    /// - Parameter metrics: what to publish (`Metric.published(for:)`); every metric by default.
+    public init(
+        functionName: String, level: String, metrics: [Metric] = Metric.allCases,
+        sink: @escaping @Sendable ([UInt8]) -> Void = MetricsPublisher.writeStandardOutput
+    ) {
         self.functionName = functionName
         self.level = level
         self.sink = sink
+        counts = metrics.filter { $0 != .fullStoryLatency }
         head = Array(#"{"_aws":{"Timestamp":"#.utf8)
-        directiveWithLatency = Self.directive(Metric.allCases, functionName: functionName, level: level)
-        directiveWithoutLatency = Self.directive(Metric.allCases.filter { $0 != .fullStoryLatency }, functionName: functionName, level: level)
+        directiveWithLatency = Self.directive(counts + [.fullStoryLatency], functionName: functionName, level: level)
+        directiveWithoutLatency = Self.directive(counts, functionName: functionName, level: level)
         // Metric names are plain ASCII identifiers: nothing to escape.
         keys = Metric.allCases.map { metric in
             var key: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "\"")]
@@ -38,11 +46,14 @@ public struct MetricsPublisher: Sendable {
     }
 
     /// From Lambda's variables: `AWS_LAMBDA_FUNCTION_NAME` and `AWS_LAMBDA_LOG_LEVEL`.
-    public init(environment: (String) -> String?, sink: @escaping @Sendable ([UInt8]) -> Void = MetricsPublisher.writeStandardOutput) {
+    public init(
+        environment: (String) -> String?, metrics: [Metric] = Metric.allCases,
+        sink: @escaping @Sendable ([UInt8]) -> Void = MetricsPublisher.writeStandardOutput
+    ) {
         let name = environment("AWS_LAMBDA_FUNCTION_NAME").flatMap { $0.isEmpty ? nil : $0 } ?? "intercom-fullstory"
         let configured = LambdaLogHandler.level(environment("AWS_LAMBDA_LOG_LEVEL")) ?? .info
         let level = configured > .info ? LambdaLogHandler.lambdaName(configured) : "INFO"
-        self.init(functionName: name, level: level, sink: sink)
+        self.init(functionName: name, level: level, metrics: metrics, sink: sink)
     }
 
     /// `,"CloudWatchMetrics":[…]},"FunctionName":"…","level":"…"`: the constant middle of every line, written
@@ -89,7 +100,7 @@ public struct MetricsPublisher: Sendable {
         let latency = metrics.fullStoryLatency
         // The directive ends with `…}` of `_aws`; the root object goes on after it.
         bytes.append(contentsOf: latency == nil ? directiveWithoutLatency : directiveWithLatency)
-        for metric in Metric.allCases where metric != .fullStoryLatency {
+        for metric in counts {
             bytes.append(contentsOf: keys[metric.rawValue])
             Self.appendDecimal(metrics[metric], to: &bytes)
         }

@@ -30,7 +30,11 @@ final class SessionPinner {
     enum Reading: Equatable {
         case pinned(SessionPin)
         case none
-        /// The read failed: whether a pin is there is not known.
+        /// The conversation is gone (404): nothing to pin.
+        case gone
+        /// Intercom refused the read for a reason only an operator can fix (401, 403): logged once per cause.
+        case refused
+        /// The read failed otherwise (429, 5xx, a timeout): whether a pin is there is not known.
         case unknown
     }
 
@@ -46,6 +50,14 @@ final class SessionPinner {
             guard let session = FullStorySessionID(parsing: text) else { return .none }
             return .pinned(SessionPin(session: session, source: source, link: text, orgID: nil, fullStoryAPIURL: fullStoryAPIURL))
         } catch {
+            // The read's refusals are judged as the write's are.
+            if case .status(let status) = error, IntercomRefusal.isTokenRefusal(status: status) {
+                logRefusal(
+                    "Intercom refused to read the conversation's pin", cause: "Intercom answered \(status) to reading a conversation",
+                    fix: IntercomRefusal.fix(status: status, code: nil, permission: ConversationUpdate.readPermission), logger: logger)
+                return .refused
+            }
+            if case .status(404) = error { return .gone }
             logger.warning("cannot read the conversation's pin", metadata: ["conversationId": "\(conversationID)", "error": "Intercom \(error)"])
             return .unknown
         }
@@ -99,14 +111,18 @@ final class SessionPinner {
         case .unavailable(let reason):
             logger.warning("cannot write the pin on the conversation", metadata: ["conversationId": "\(conversationID)", "reason": "\(reason)"])
         case .refused(let cause, let fix):
-            if refusals.isFirst(cause) {
-                logger.error(
-                    "Intercom refused to write the session on the conversation: \(fix). Pins are not retried; this is logged once per cause",
-                    metadata: ["cause": "\(cause)", "attribute": "\(attribute)"])
-            }
+            logRefusal("Intercom refused to write the session on the conversation", cause: cause, fix: fix, logger: logger)
         case .conversationGone:
             logger.info("the conversation is gone; nothing to pin", metadata: ["conversationId": "\(conversationID)"])
         }
         return write
+    }
+
+    /// A refusal of a read or a write: an error line naming the fix, once per cause and process.
+    private func logRefusal(_ what: String, cause: String, fix: String, logger: Logger) {
+        guard refusals.isFirst(cause) else { return }
+        logger.error(
+            "\(what): \(fix). Pins are not retried; this is logged once per cause",
+            metadata: ["cause": "\(cause)", "attribute": "\(attribute)"])
     }
 }

@@ -269,9 +269,15 @@ public final class Redelivery {
             logger: logger)
         {
         case .pinned(let existing):
-            if existing.session == message.pin.session { return .written }
-            logger.info("the conversation holds another pin, which wins; the queued one is not written")
+            // The same pin is already there (Intercom's retry wrote and counted it): nothing to do, nothing to count.
+            if existing.session != message.pin.session {
+                logger.info("the conversation holds another pin, which wins; the queued one is not written")
+            }
             return .skipped
+        case .gone:
+            return .skipped
+        case .refused:
+            return .notWritable(refused: true)
         case .unknown:
             return .retry(reason: "cannot read the conversation", tried: true)
         case .none:
