@@ -1,5 +1,5 @@
 # Thin list of targets; the scripts behind them live in deploy/.
-.PHONY: local invoke test requirements emulator moto build package bench soak fuzz symbol-order events dry-run build-IntercomFullStoryFunction
+.PHONY: local invoke test requirements emulator moto build package release bench soak fuzz symbol-order events dry-run build-IntercomFullStoryFunction
 
 # Run every sample event in events/ through the real bootstrap under the Lambda emulator, with a local
 # FullStory stand-in, and print a table.
@@ -37,6 +37,11 @@ build: requirements
 # The deployable zip, with its size.
 package: requirements
 	deploy/package.sh
+
+# What users download: dist/intercom-fullstory-<version>/ with the Lambda zip, the CLI archive, a template that
+# deploys the zip as it is, licenses and SHA256SUMS (docs/releases.md). Packaged twice and compared.
+release: requirements
+	deploy/release.sh
 
 # Cold start, warm latency, memory, package size and handler cost against the C floor, as one table.
 bench: requirements

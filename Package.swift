@@ -3,6 +3,9 @@ import PackageDescription
 
 // The shipped `bootstrap` links no Foundation at all: JSON, base64 and dates are handled by our own small
 // modules and libcrypto, which keeps the binary small and its start-up fast (see README, "Performance").
+// Amazon Linux 2023 has glibc 2.34: the symbols newer glibc versions would bind are wrapped (Sources/GlibcCompatibility).
+let glibcCompatibilityWraps = ["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random", "-Xlinker", "--wrap=_dl_find_object"]
+
 let package = Package(
     name: "intercom-fullstory",
     products: [
@@ -74,8 +77,7 @@ let package = Package(
         .executableTarget(
             name: "bootstrap",
             dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup", "ProductVersion"],
-            // Amazon Linux 2023 has glibc 2.34; see Sources/GlibcCompatibility.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random", "-Xlinker", "--wrap=_dl_find_object"], .when(platforms: [.linux]))]
+            linkerSettings: [.unsafeFlags(glibcCompatibilityWraps, .when(platforms: [.linux]))]
         ),
         .target(name: "GlibcCompatibility"),
         // Reading whole files without Foundation (CLI, tests, fuzz drivers, benchmark).
@@ -88,8 +90,9 @@ let package = Package(
             dependencies: [
                 "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup", .product(name: "Logging", package: "swift-log"),
             ],
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=arc4random", "-Xlinker", "--wrap=_dl_find_object"], .when(platforms: [.linux]))]
+            linkerSettings: [.unsafeFlags(glibcCompatibilityWraps, .when(platforms: [.linux]))]
         ),
+        // Released as a download (make release) built as the bootstrap is, so it runs on glibc 2.34 and later.
         .executableTarget(
             name: "IntercomFullStoryCLI",
             dependencies: [
@@ -101,9 +104,11 @@ let package = Package(
                 "LambdaRuntime",
                 "ProductVersion",
                 "SystemClock",
+                "GlibcCompatibility",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            linkerSettings: [.unsafeFlags(glibcCompatibilityWraps, .when(platforms: [.linux]))]
         ),
 
         // Fuzzing (make fuzz): libFuzzer targets over the core, and the checks they share with the tests.

@@ -56,5 +56,7 @@ echo "$layout" > "$marker"
 # lookups for every library at start-up.
 swift build -c release --static-swift-stdlib --disable-local-rpath --product "$product" "${flags[@]}" >&2
 strip --strip-all -o ".build/lambda/$product" "$bin_path/$product"
-deploy/check-binary.sh ".build/lambda/$product" >&2
+checks=()
+[ "$product" = intercom-fullstory ] && checks=(--cli)
+deploy/check-binary.sh "${checks[@]}" ".build/lambda/$product" >&2
 echo ".build/lambda/$product"

@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bootstrap="$(deploy/build.sh)"
+# BOOTSTRAP names a bootstrap already built (the release check runs the one from the release zip).
+bootstrap="${BOOTSTRAP:-$(deploy/build.sh)}"
 emulator="$(deploy/fetch-emulator.sh)"
 python="$(deploy/fetch-moto.sh)"
 work="$(mktemp -d)"

@@ -7,6 +7,8 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+# The release scripts and the stand-ins are Python (any python3 on the PATH will do).
+command -v python3 >/dev/null || missing+=(python3)
 [ "${#missing[@]}" -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
   echo "requirements: installing ${missing[*]}" >&2

@@ -106,6 +106,33 @@ import Testing
         }
     }
 
+    /// The release's README.md (deploy/release-readme.md) is the Serverless Application Repository's page, read apart
+    /// from this repository: no relative link, and every parameter or output it names is the template's.
+    @Test func theApplicationPageStandsAlone() {
+        let text = readFile(repositoryRoot + "/deploy/release-readme.md")
+        #expect(!text.isEmpty)
+        for link in Self.links(in: text) {
+            #expect(link.hasPrefix("https://"), "deploy/release-readme.md links to \(link), which the application page cannot follow")
+        }
+        let template = TemplateText()
+        let names = Set((template.entries(of: "Parameters") + template.entries(of: "Outputs")).map(\.name))
+        let quoted = text.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }
+        let identifiers = quoted.map { String($0.element) }.filter { word in
+            guard let first = word.unicodeScalars.first, ("A"..."Z").contains(first) else { return false }
+            return word.unicodeScalars.dropLast(word.hasSuffix("*") ? 1 : 0).allSatisfy {
+                ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0)
+            } && word.unicodeScalars.contains { ("a"..."z").contains($0) }
+        }
+        #expect(identifiers.count >= 8, "the page names the main parameters")
+        for identifier in identifiers {
+            if identifier.hasSuffix("*") {
+                #expect(names.contains { $0.hasPrefix(identifier.dropLast()) }, "no parameter \(identifier) in template.yaml")
+            } else {
+                #expect(names.contains(identifier), "deploy/release-readme.md names \(identifier), which template.yaml does not have")
+            }
+        }
+    }
+
     @Test func theReadmeIsAPageNotAManual() {
         let lines = readFile(repositoryRoot + "/README.md").split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count <= 250, "README.md has \(lines.count) lines")

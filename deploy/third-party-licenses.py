@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Writes THIRD_PARTY_LICENSES for the release: the license (and NOTICE) texts of every package the named products
+link, found by walking the products' target graph through each package's manifest (`swift package dump-package`),
+so a package the CLI adds later is listed without anyone remembering to. Test-only packages (swift-nio, …) are not
+linked and not listed. Also names the toolchain's runtime libraries the release build links statically.
+
+Usage: deploy/third-party-licenses.py --output FILE PRODUCT [PRODUCT …]   (after a build: it reads .build/checkouts)
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CHECKOUTS = os.path.join(ROOT, ".build", "checkouts")
+GCC_COPYRIGHT = "/usr/share/doc/gcc-12-base/copyright"
+
+
+def fail(message):
+    print("third-party-licenses: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def manifest(directory):
+    try:
+        output = subprocess.run(["swift", "package", "dump-package"], cwd=directory, check=True,
+                                capture_output=True, text=True).stdout
+    except subprocess.CalledProcessError as error:
+        fail("swift package dump-package failed in %s: %s" % (directory, error.stderr.strip()))
+    return json.loads(output)
+
+
+def applies_on_linux(condition):
+    platforms = (condition or {}).get("platformNames") or []
+    return not platforms or "linux" in platforms
+
+
+class Graph:
+    """Packages reached from products, each package's manifest read once."""
+
+    def __init__(self):
+        self.manifests = {}
+        self.linked = set()
+
+    def package(self, identity):
+        if identity not in self.manifests:
+            directory = os.path.join(ROOT if identity is None else CHECKOUTS, "" if identity is None else identity)
+            if not os.path.isdir(directory):
+                fail("no checkout of %s in .build/checkouts (build first)" % identity)
+            self.manifests[identity] = manifest(directory)
+        return self.manifests[identity]
+
+    def visit_product(self, identity, name):
+        package = self.package(identity)
+        products = [p for p in package["products"] if p["name"] == name]
+        if not products:
+            fail("package %s has no product %s" % (identity or "root", name))
+        if identity is not None:
+            self.linked.add(identity)
+        for target in products[0]["targets"]:
+            self.visit_target(identity, target, set())
+
+    def visit_target(self, identity, name, seen):
+        if (identity, name) in seen:
+            return
+        seen.add((identity, name))
+        package = self.package(identity)
+        targets = {t["name"]: t for t in package["targets"]}
+        for dependency in targets[name]["dependencies"]:
+            (kind, value), = dependency.items()
+            if kind == "product":
+                product, other, _, condition = value
+                if applies_on_linux(condition):
+                    self.visit_product(other.lower(), product)
+            else:  # "target" or "byName": a target of this package, or a product named like its package
+                dependency_name, condition = value[0], value[-1]
+                if not applies_on_linux(condition):
+                    continue
+                if dependency_name in targets:
+                    self.visit_target(identity, dependency_name, seen)
+                else:
+                    self.visit_product(self.package_of_product(package, dependency_name), dependency_name)
+
+    def package_of_product(self, package, product):
+        for dependency in package["dependencies"]:
+            for description in dependency.values():
+                identity = description[0]["identity"]
+                if any(p["name"] == product for p in self.package(identity)["products"]):
+                    return identity
+        fail("no dependency provides product %s" % product)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as source:
+        return source.read().rstrip("\n")
+
+
+def section(title, lines):
+    rule = "=" * 100
+    return "\n".join([rule, title, rule, ""] + lines + [""])
+
+
+def package_section(identity, pins):
+    directory = os.path.join(CHECKOUTS, identity)
+    pin = pins.get(identity, {})
+    version = pin.get("state", {}).get("version") or pin.get("state", {}).get("revision", "unknown")
+    licenses = sorted(glob.glob(os.path.join(directory, "LICENSE*")) + glob.glob(os.path.join(directory, "COPYING*")))
+    if not licenses:
+        fail("%s has no LICENSE file: its terms cannot be shipped" % identity)
+    lines = ["%s %s (%s)" % (identity, version, pin.get("location", "")), "Linked statically into the binaries.", ""]
+    for path in licenses:
+        lines += ["--- %s" % os.path.basename(path), "", read(path), ""]
+    for path in sorted(glob.glob(os.path.join(directory, "NOTICE*"))):
+        lines += ["--- %s" % os.path.basename(path), "", read(path), ""]
+    return section("Package: " + identity, lines)
+
+
+def toolchain_sections():
+    swift_license = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(
+        subprocess.run(["which", "swiftc"], capture_output=True, text=True).stdout.strip()))), "share", "swift", "LICENSE.txt")
+    if not os.path.isfile(swift_license):
+        fail("the toolchain's license (%s) is missing" % swift_license)
+    swift_version = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    sections = [section("The Swift standard library and runtime (--static-swift-stdlib)", [
+        swift_version, "Apache License 2.0 with the Runtime Library Exception: no attribution is required for the",
+        "portions embedded in a compiled program; the text is given for completeness.", "", read(swift_license), ""])]
+    gcc = read(GCC_COPYRIGHT) if os.path.isfile(GCC_COPYRIGHT) else ""
+    start = gcc.find("GCC RUNTIME LIBRARY EXCEPTION")
+    end = gcc.find("2. No Weakening of GCC Copyleft.")
+    exception = gcc[start:gcc.find("\n\n\n", end)].rstrip() if start >= 0 and end > start else \
+        "GCC Runtime Library Exception 3.1: https://www.gnu.org/licenses/gcc-exception-3.1.html"
+    sections.append(section("libstdc++ and GCC's unwinder (libgcc_eh), linked statically by deploy/build.sh", [
+        "GNU General Public License 3 with the GCC Runtime Library Exception 3.1, which permits conveying a program",
+        "compiled with them under terms of one's choice; no notice is required.", "", exception, ""]))
+    return sections
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--output", required=True)
+    parser.add_argument("products", nargs="+")
+    arguments = parser.parse_args()
+    graph = Graph()
+    for product in arguments.products:
+        graph.visit_product(None, product)
+    resolved = os.path.join(ROOT, "Package.resolved")
+    pins = {pin["identity"]: pin for pin in json.load(open(resolved))["pins"]} if os.path.isfile(resolved) else {}
+    header = [
+        "Third-party software in the intercom-fullstory release binaries (%s)." % ", ".join(arguments.products),
+        "intercom-fullstory itself is licensed under the Apache License 2.0 (LICENSE). The binaries load libcurl,",
+        "OpenSSL's libcrypto and glibc from the machine they run on; none of them is shipped here.",
+        "", "Packages linked: " + (", ".join(sorted(graph.linked)) or "none"), ""]
+    text = "\n".join(header) + "\n" + "\n".join(
+        [package_section(identity, pins) for identity in sorted(graph.linked)] + toolchain_sections())
+    with open(arguments.output, "w", encoding="utf-8") as output:
+        output.write(text)
+    print("third-party-licenses: %s: %s" % (arguments.output, ", ".join(sorted(graph.linked))), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
