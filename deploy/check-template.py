@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks what `sam validate --lint` cannot: the dashboard's body is valid CloudWatch dashboard JSON with durable
-delivery on and off, and every alarm and widget of namespace IntercomFullStory uses the FunctionName dimension.
+delivery on and off, every alarm and widget of namespace IntercomFullStory uses the FunctionName dimension, every
+alarmed metric is on the dashboard, and the refusal alarms fire on the first refusal with no OK action.
 Run with the python of aws-sam-cli's environment (it reads the template with the SAM translator's YAML loader).
 """
 import json
@@ -56,6 +57,20 @@ def main():
             dimensions = properties.get("Dimensions", [])
             if [d.get("Name") for d in dimensions] != ["FunctionName"]:
                 problems.append("alarm %s lacks the FunctionName dimension" % name)
+    # Alarms on refusals only an operator can fix: the first one alarms, and no OK action (a quiet period proves nothing).
+    for name in ("PinRefusedAlarm", "AbsmartlyRejectedAlarm"):
+        properties = template["Resources"].get(name, {}).get("Properties", {})
+        wanted = {"EvaluationPeriods": 1, "DatapointsToAlarm": 1, "Threshold": 1, "TreatMissingData": "notBreaching"}
+        if any(properties.get(key) != value for key, value in wanted.items()) or "OKActions" in properties:
+            problems.append("alarm %s must fire on one refusal in one period, with no OK action" % name)
+    # Every metric an alarm of namespace IntercomFullStory watches is on the dashboard too.
+    body = resolve(template["Resources"]["Dashboard"]["Properties"]["DashboardBody"], {"DurableDeliveryOn": True})
+    shown = {row[1] for widget in json.loads(body)["widgets"] for row in widget["properties"]["metrics"] if row[0] == "IntercomFullStory"}
+    for name, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::CloudWatch::Alarm" and properties.get("Namespace") == "IntercomFullStory" \
+                and properties.get("MetricName") not in shown:
+            problems.append("alarm %s watches %s, which the dashboard does not show" % (name, properties.get("MetricName")))
     for problem in problems:
         print("check-template: " + problem, file=sys.stderr)
     print("check-template: %s" % ("FAIL" if problems else "dashboard JSON and metric dimensions ok"))

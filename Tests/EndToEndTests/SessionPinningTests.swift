@@ -271,7 +271,8 @@ import Testing
         #expect(errors.count == 1, "logged once per cause")
         #expect(errors.first?.contains(#"create the conversation data attribute \"fs_session_id\""#) == true)
         let metrics = MetricsEndToEndTests.metricLines(output).map(MetricsEndToEndTests.nonZero)
-        #expect(metrics.map { $0["PinFailed"] ?? 0 } == [1, 1])
+        #expect(metrics.map { $0["PinRefused"] ?? 0 } == [1, 1], "counted as refusals (PinRefusedAlarm)")
+        #expect(metrics.map { $0["PinFailed"] ?? 0 } == [0, 0], "not as failures for a time")
         #expect(output.contains(#""pin":"refused""#))
     }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import IntercomFullStory
 import TestSupport
 import Testing
 
@@ -131,6 +132,69 @@ import Testing
                 #expect(names.contains(identifier), "deploy/release-readme.md names \(identifier), which template.yaml does not have")
             }
         }
+    }
+
+    /// docs/security.md lists every outbound call the function makes.
+    @Test func everyOutboundCallIsListed() {
+        let security = readFile(repositoryRoot + "/docs/security.md")
+        for call in [
+            "{FULLSTORY_API_URL}/v2/events", "{FULLSTORY_API_URL}/sessions/v2", "{INTERCOM_API_URL}/contacts/{",
+            "{INTERCOM_API_URL}/conversations/{", "{ABSMARTLY_COLLECTOR_URL}/context",
+        ] {
+            #expect(security.contains(call), "docs/security.md does not list \(call)")
+        }
+    }
+
+    /// The queue message's `session_source` row names every source the code writes.
+    @Test func everySessionSourceIsDocumented() throws {
+        let reliability = readFile(repositoryRoot + "/docs/reliability.md").split(separator: "\n")
+        let row = try #require(reliability.first { $0.hasPrefix("| `session_source` | only with a `session.id` link") })
+        for source in SessionLink.Source.allCases {
+            #expect(row.contains("`\(source.rawValue)`"), "docs/reliability.md's session_source row lacks \(source.rawValue)")
+        }
+    }
+
+    /// Every type the walk of a webhook names is declared in Sources/ (the walk follows the code as it is).
+    @Test func theWalkNamesTypesThatExist() throws {
+        let sections = readFile(repositoryRoot + "/docs/development.md").split(separator: "\n## ")
+        let walk = try #require(sections.first { $0.hasPrefix("The walk of one webhook") })
+        let quoted = walk.split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }
+        let names = Set(quoted.compactMap { piece -> String? in
+            let name = piece.element.split(separator: ".").first.map(String.init) ?? ""
+            guard let first = name.unicodeScalars.first, ("A"..."Z").contains(first),
+                name.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+            else { return nil }
+            return name
+        })
+        #expect(names.count >= 15)
+        // The contact lookup is credited to the type that makes it.
+        let lookups = Self.swiftFiles(under: repositoryRoot + "/Sources").filter {
+            readFile($0).contains(".sessionAttribute(contactID:")
+        }.map { String($0.split(separator: "/").last?.dropLast(".swift".count) ?? "") }
+        #expect(!lookups.isEmpty)
+        for caller in lookups { #expect(names.contains(caller), "the walk does not name \(caller), which makes the contact lookup") }
+        let sources = Self.swiftFiles(under: repositoryRoot + "/Sources").map(readFile).joined(separator: "\n")
+        for name in names {
+            var declared = fileExists(repositoryRoot + "/Sources/" + name)
+            for keyword in ["struct ", "class ", "enum ", "protocol "] where !declared {
+                let declaration: String = keyword + name
+                declared = sources.contains(declaration + " ") || sources.contains(declaration + ":")
+            }
+            #expect(declared, "docs/development.md's walk names \(name), which Sources/ does not declare")
+        }
+    }
+
+    static func swiftFiles(under directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var files: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            guard !name.hasPrefix(".") else { continue }
+            let path = directory + "/" + name
+            if name.hasSuffix(".swift") { files.append(path) } else if entry.pointee.d_type == UInt8(DT_DIR) { files += swiftFiles(under: path) }
+        }
+        return files
     }
 
     @Test func theReadmeIsAPageNotAManual() {

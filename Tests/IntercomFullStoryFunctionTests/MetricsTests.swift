@@ -42,6 +42,7 @@ import Testing
         let base = ["FULLSTORY_API_KEY": "na1.key", "INTERCOM_CLIENT_SECRET": "secret"]
         let plain = Metric.published(for: try FunctionConfiguration(environment: base))
         #expect(!plain.contains(.sessionPinned) && !plain.contains(.abSmartlyDelivered))
+        #expect(!plain.contains(.pinFailed) && !plain.contains(.pinRefused) && !plain.contains(.abSmartlyRejected))
         #expect(plain.contains(.delivered) && plain.contains(.handoffFailed) && plain.contains(.fullStoryLatency))
         var full = base
         full["INTERCOM_PIN_SESSIONS"] = "true"

@@ -172,6 +172,83 @@ import Testing
         #expect(unqueued.intercom.conversationWrites.isEmpty)
     }
 
+    /// A conversation not begun in the Messenger (an email, say) is never pinned, even when the contact carries a
+    /// session (last week's visit, unrelated to the email); its event keeps the ordinary linking.
+    @Test func onlyAMessengerConversationIsPinnedWhateverTheSessionsSource() throws {
+        let rig = try Self.rig(queue: "pin-email")
+        defer { rig.shutdown() }
+        rig.intercom.setContactAttribute(NotificationSamples.contactID, "fs_session_id", "111:222")
+        let result = rig.webhook(NotificationSamples.opened(source: "email"))
+        #expect(result.reply.response.statusCode == 200)
+        #expect(result.pin == PinReport(outcome: .noSession(reason: "the conversation did not begin in the Messenger")))
+        #expect(rig.intercom.conversationWrites.isEmpty, "nothing written on the conversation")
+        #expect(try rig.queued().isEmpty)
+        #expect(rig.fullStory.sessionOfRecorded == ["111:222"], "the event still goes to the contact's session, as without pinning")
+        let metrics = InvocationMetrics(webhook: result)
+        #expect(metrics[.sessionPinned] == 0 && metrics[.delivered] == 1)
+    }
+
+    /// On Intercom's retry, a refused read of the conversation (a permission missing) is a refusal, as a refused write
+    /// is: answered 200, logged once with its fix, counted in PinRefused, nothing written or queued; the event (and
+    /// the goal) delivered once, not again on a retry that would be refused again.
+    @Test(arguments: [true, false])
+    func aRefusedReadOnARetryIsARefusalNotA503(withQueue: Bool) throws {
+        let intercom = try IntercomStandIn(conversationReadStatus: 403)
+        let rig = try Self.rig(intercom: intercom, queue: withQueue ? "pin-read-refused" : nil)
+        defer { rig.shutdown() }
+        rig.intercom.setContactAttribute(NotificationSamples.contactID, "fs_session_id", "111:222")
+        for notification in ["notif_r1", "notif_r2"] {
+            let result = rig.webhook(NotificationSamples.opened(attempt: 2, notification: notification))
+            #expect(result.reply.response.statusCode == 200)
+            #expect(result.pin == PinReport(outcome: .refused(cause: "Intercom answered 403 to reading a conversation"), source: .contactAttribute))
+            let metrics = InvocationMetrics(webhook: result)
+            #expect(metrics[.pinRefused] == 1 && metrics[.pinFailed] == 0 && metrics[.delivered] == 1)
+        }
+        #expect(rig.intercom.conversationWrites.isEmpty)
+        #expect(try rig.queued().isEmpty, "nothing queued")
+        #expect(rig.fullStory.sessionOfRecorded == ["111:222", "111:222"], "each event delivered once, on the session found")
+        #expect(rig.log.split(separator: "\n").filter { $0.contains("Intercom refused to read the conversation's pin") }.count == 1)
+    }
+
+    /// A conversation not begun in the Messenger is never pinned, so Intercom's retry of it reads nothing: no call, no
+    /// refusal to count even when the token may not read conversations.
+    @Test func aRetryOfAnEmailConversationReadsNothing() throws {
+        let rig = try Self.rig(intercom: try IntercomStandIn(conversationReadStatus: 403), queue: "pin-email-retry")
+        defer { rig.shutdown() }
+        let result = rig.webhook(NotificationSamples.opened(source: "email", attempt: 2))
+        #expect(result.reply.response.statusCode == 200)
+        #expect(!rig.intercom.requests.contains { $0.uri.hasPrefix("/conversations/") }, "no read of the conversation")
+        #expect(InvocationMetrics(webhook: result)[.pinRefused] == 0)
+    }
+
+    /// A ticket reads its linked conversation's pin; a refused read is pinning's refusal, counted as one (a token
+    /// without "Read conversations" would otherwise only show on retries), and the ticket falls back to the contact.
+    @Test func aTicketsRefusedReadOfItsLinkedPinIsCounted() throws {
+        let rig = try Self.rig(intercom: try IntercomStandIn(conversationReadStatus: 403), environment: ["FULLSTORY_EVENT_TOPICS": "ticket.created"])
+        defer { rig.shutdown() }
+        // The ticket itself carries no session: its linked conversation's pin is read.
+        let result = rig.webhook(
+            readFile(repositoryRoot + "/events/bodies/ticket-created.json").replacingFirst(#","fs_session_id":"5629499534213120:6392134624958464""#, with: ""))
+        #expect(result.reply.response.statusCode == 200)
+        #expect(result.pin?.refused == true)
+        #expect(InvocationMetrics(webhook: result)[.pinRefused] == 1)
+        #expect(rig.intercom.requests.contains { $0.uri == "/conversations/215472629300001" })
+        #expect(rig.log.contains("Intercom refused to read the conversation's pin"))
+    }
+
+    @Test func aRefusedWriteCountsAsARefusalNotAFailure() throws {
+        let intercom = try IntercomStandIn(dataAttributes: [.init(name: "fs_session_id", model: "contact", messengerWritable: true)])
+        let rig = try Self.rig(intercom: intercom, queue: "pin-write-refused")
+        defer { rig.shutdown() }
+        rig.intercom.setContactAttribute(NotificationSamples.contactID, "fs_session_id", "111:222")
+        let result = rig.webhook(NotificationSamples.opened())
+        #expect(result.reply.response.statusCode == 200)
+        #expect(result.pin?.refused == true)
+        let metrics = InvocationMetrics(webhook: result)
+        #expect(metrics[.pinRefused] == 1 && metrics[.pinFailed] == 0)
+        #expect(try rig.queued().isEmpty)
+    }
+
     @Test func aFailingListSessionsLeavesTheConversationUnpinned() throws {
         let fullStory = try FullStoryStandIn(listSessionsStatus: 503)
         let rig = try Self.rig(fullStory: fullStory)
@@ -190,7 +267,7 @@ import Testing
         defer { rig.shutdown() }
         let (failures, metrics) = try rig.redeliver([Self.pinMessage()])
         #expect(failures.isEmpty, "moved, so not reported")
-        #expect(metrics[.deadLettered] == 1 && metrics[.pinFailed] == 1 && metrics[.sessionPinned] == 0)
+        #expect(metrics[.deadLettered] == 1 && metrics[.pinRefused] == 1 && metrics[.pinFailed] == 0 && metrics[.sessionPinned] == 0)
         let queues = try #require(rig.queues)
         #expect(try queues.sqs.count(queues.deadLetter).visible == 1)
         #expect(rig.log.contains("Intercom refused to write the session on the conversation"))
@@ -240,7 +317,8 @@ import Testing
         #expect(failures.isEmpty)
         #expect(rig.intercom.requests.count == 2, "the second pin was tried too")
         #expect(rig.intercom.conversationWrites.isEmpty)
-        #expect(metrics[.deadLettered] == (status == 404 ? 0 : 2) && metrics[.pinFailed] == (status == 404 ? 0 : 2))
+        #expect(metrics[.deadLettered] == (status == 404 ? 0 : 2) && metrics[.pinRefused] == (status == 404 ? 0 : 2))
+        #expect(metrics[.pinFailed] == 0, "a refusal is not a failure for a time")
         if status == 401 {
             #expect(rig.log.split(separator: "\n").filter { $0.contains("Intercom refused to read the conversation's pin") }.count == 1)
         }

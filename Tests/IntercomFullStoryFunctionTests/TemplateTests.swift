@@ -78,13 +78,42 @@ import Testing
     @Test func alarmsAndWidgetsNameOnlyMetricsTheCodeEmits() {
         let emitted = Set(Metric.allCases.map(\.name))
         #expect(Set(alarmedMetrics) == [
-            "FullStoryRefusedKey", "Unauthorized", "FullStoryUnavailable", "HandoffFailed", "PinFailed", "ABsmartlyRefusedKey",
-            "ABsmartlyUnavailable",
+            "FullStoryRefusedKey", "Unauthorized", "FullStoryUnavailable", "HandoffFailed", "PinFailed", "PinRefused", "ABsmartlyRefusedKey",
+            "ABsmartlyUnavailable", "ABsmartlyRejected",
         ])
         for name in alarmedMetrics + dashboardMetrics {
             #expect(emitted.contains(name), "template.yaml names \(name), which the function does not emit")
         }
         #expect(Set(dashboardMetrics) == emitted, "the dashboard shows every metric the function emits")
+    }
+
+    /// A refusal only an operator can fix alarms the first time (it is logged once per process, and a quiet workspace
+    /// may see one a day), and never reports OK by itself: five quiet minutes do not mean it was fixed. Transient
+    /// failures keep their three periods in a row.
+    @Test func refusalsAlarmTheFirstTimeAndNeverSayOK() throws {
+        let alarms = Dictionary(uniqueKeysWithValues: template.entries(of: "Resources").map { ($0.name, $0.lines) })
+        for name in ["PinRefusedAlarm", "AbsmartlyRejectedAlarm"] {
+            let lines = try #require(alarms[name], "\(name) in template.yaml")
+            #expect(TemplateText.values(of: "EvaluationPeriods", inLines: lines) == ["1"], "\(name)")
+            #expect(TemplateText.values(of: "DatapointsToAlarm", inLines: lines) == ["1"], "\(name)")
+            #expect(TemplateText.values(of: "Threshold", inLines: lines) == ["1"], "\(name)")
+            #expect(TemplateText.values(of: "TreatMissingData", inLines: lines) == ["notBreaching"], "\(name)")
+            #expect(TemplateText.values(of: "OKActions", inLines: lines).isEmpty, "\(name) has no OK action")
+            #expect(!TemplateText.values(of: "AlarmActions", inLines: lines).isEmpty, "\(name) notifies")
+        }
+        let transient = try #require(alarms["PinFailedAlarm"])
+        #expect(TemplateText.values(of: "MetricName", inLines: transient) == ["PinFailed"])
+        #expect(TemplateText.values(of: "EvaluationPeriods", inLines: transient) == ["3"])
+    }
+
+    /// The access token's description names every permission the function's calls need: pinning reads and writes
+    /// conversations.
+    @Test func theTokensDescriptionNamesEveryPermission() throws {
+        let parameter = try #require(template.entries(of: "Parameters").first { $0.name == "IntercomAccessToken" })
+        let description = TemplateText.values(of: "Description", inLines: parameter.lines).joined()
+        for permission in ["Read one user and one company", ConversationUpdate.readPermission, ConversationUpdate.permission] {
+            #expect(description.contains(permission), "IntercomAccessToken's description lacks \(permission)")
+        }
     }
 
     @Test func theOperationalAlarmsAreThere() {

@@ -99,7 +99,16 @@ import Testing
         func classify(_ status: Int, _ body: String = "") -> CollectorReply {
             CollectorReply.classify(status: status, body: Array(body.utf8), retryAfter: "3")
         }
-        #expect(classify(200, #"{"ok":true}"#) == .published)
+        #expect(classify(200, #"{"ok":true}"#) == .published(warnings: []))
+        // A 200 is read: ok false or any error refuses the goal; warnings are passed on; an empty or unreadable body
+        // is a success.
+        #expect(classify(200, #"{"ok":false,"warnings":[],"errors":[]}"#) == .rejected(status: 200, messages: ["the Collector answered ok: false"]))
+        #expect(classify(200, #"{"ok":true,"errors":[{"batchIndex":0,"eventIndex":0,"subject":"goal","message":"goal not found"}]}"#)
+            == .rejected(status: 200, messages: ["goal not found"]))
+        #expect(classify(200, #"{"ok":true,"warnings":[{"message":"unknown property"}],"errors":[]}"#) == .published(warnings: ["unknown property"]))
+        #expect(classify(200, #"{"errors":[{"subject":"goal"}]}"#) == .rejected(status: 200, messages: ["the Collector listed errors"]))
+        #expect(classify(200) == .published(warnings: []) && classify(204, "not json") == .published(warnings: []))
+        #expect(classify(200, "[1]") == .published(warnings: []))
         #expect(classify(400, #"{"ok":false,"errors":[{"message":"goal name unknown"},{"message":"x"}]}"#) == .rejected(status: 400, messages: ["goal name unknown", "x"]))
         #expect(classify(422, #"{"code":422,"message":"bad"}"#) == .rejected(status: 422, messages: ["bad"]))
         #expect(classify(401) == .refused(status: 401) && classify(403) == .refused(status: 403))

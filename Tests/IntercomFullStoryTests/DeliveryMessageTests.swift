@@ -116,6 +116,27 @@ import Testing
         #expect(decoded.properties == [EventProperty("on", .bool(true)), EventProperty("l", .strings(["a"]))])
     }
 
+    /// Intercom's retry is an optional member of version 2, written only when true: a message without it is the same
+    /// bytes as before (older functions wrote it so), and one with it reads back with it; anything but a boolean there
+    /// is not ours.
+    @Test func aRetriedWebhooksMessageSaysSo() throws {
+        let event = try #require(Self.sampleEvents.first)
+        let plain = Self.message(event)
+        #expect(!plain.encoded().contains("intercom_retry"))
+        var retried = plain
+        retried.intercomRetry = true
+        let text = retried.encoded()
+        #expect(text.hasPrefix(#"{"type":"intercom-fullstory.delivery","version":2,"#))
+        #expect(text.hasSuffix(#""queued_at":"2026-11-30T00:53:20Z","intercom_retry":true}"#))
+        #expect(try DeliveryMessage.decode(text).get() == retried)
+        #expect(try DeliveryMessage.decode(plain.encoded()).get().intercomRetry == false)
+        #expect(try DeliveryMessage.decode(text.replacingFirst(#""intercom_retry":true"#, with: #""intercom_retry":false"#)).get() == plain)
+        #expect(DeliveryMessage.decode(text.replacingFirst(#""intercom_retry":true"#, with: #""intercom_retry":"yes""#)) == .failure(.invalid("intercom_retry")))
+        // The committed version 2 example (written before the member existed) reads as a first attempt.
+        let committed = String(decoding: Fixtures.read(Fixtures.root + "/Tests/Fixtures/messages/closed.v2.json"), as: UTF8.self)
+        #expect(try DeliveryMessage.decode(committed).get().intercomRetry == false)
+    }
+
     /// Messages written by version 1 stay readable: a queue may hold them for days across deployments, and
     /// what is redelivered is the request stored, byte for byte, whatever today's mapping would build.
     @Test(arguments: ["closed", "rated", "opened"])

@@ -1,6 +1,7 @@
 import FlatJSON
 import IntercomFullStory
 import Testing
+import TestSupport
 
 @Suite struct EventMappingTests {
     let handler = WebhookHandler(configuration: Fixtures.configuration)
@@ -121,5 +122,76 @@ import Testing
         for seconds in stride(from: 0, to: 4_102_444_800, by: 86_399 * 37) {
             #expect(ISO8601.parse(ISO8601.format(unixSeconds: seconds)) == seconds)
         }
+    }
+}
+
+/// One bot reply, one event: Intercom has been reported to deliver a bot's reply under both
+/// `conversation.admin.replied` and `conversation.operator.replied`. Whichever brings it, it is the same Fin Replied
+/// event, with the same body and a key derived from the conversation part, so FullStory records it once. A
+/// teammate's reply stays Admin Replied; only the reply topics derive their keys from the part.
+@Suite struct BotReplyTests {
+    let handler = WebhookHandler(
+        configuration: WebhookConfiguration(
+            signature: .verify(secret: Array(SignedEvents.testSecret.utf8)),
+            extraTopics: ["conversation.admin.replied", "conversation.operator.replied", "conversation.user.replied"]))
+
+    /// The Fin reply sample, delivered under `topic` with notification `id`; `author` replaces the part's author type.
+    func event(
+        topic: String, id: String, author: String = "bot", partID: Bool = true, handler: WebhookHandler? = nil
+    ) throws -> FullStoryEvent {
+        var body = String(decoding: Fixtures.body("fin-replied.json"), as: UTF8.self)
+            .replacingFirst(#""topic":"conversation.operator.replied""#, with: #""topic":"\#(topic)""#)
+            .replacingFirst("notif_5a1e2b3c-0007-4f00-9a00-7finreplied1", with: id)
+            .replacingFirst(#""type":"bot""#, with: #""type":"\#(author)""#)
+        if !partID { body = body.replacingFirst(#""id":"37358198900","#, with: "") }
+        let decision = (handler ?? self.handler).handle(event: SignedEvents.restAPI(body: Array(body.utf8))).decision
+        return try #require(decision.draft, "\(topic)").event(contactSessionAttribute: nil)
+    }
+
+    @Test func aBotsReplyIsOneEventWhicheverTopicBringsIt() throws {
+        let asOperator = try event(topic: "conversation.operator.replied", id: "notif_operator")
+        let asAdmin = try event(topic: "conversation.admin.replied", id: "notif_admin")
+        #expect(asOperator.name == "Intercom Conversation Fin Replied")
+        #expect(asAdmin.name == asOperator.name)
+        #expect(asAdmin.body() == asOperator.body(), "the same body")
+        #expect(asAdmin.idempotencyKey == asOperator.idempotencyKey, "the same key")
+        #expect(asAdmin.properties.first { $0.name == "intercom_topic" }?.value == .string("conversation.operator.replied"))
+        #expect(asOperator.idempotencyKey
+            == IdempotencyKey.forPart(conversationID: "215472621202693", partID: "37358198900", eventName: "Intercom Conversation Fin Replied"))
+    }
+
+    @Test func aTeammatesReplyStaysAdminReplied() throws {
+        let reply = try event(topic: "conversation.admin.replied", id: "notif_admin", author: "admin")
+        #expect(reply.name == "Intercom Conversation Admin Replied")
+        #expect(reply.properties.first { $0.name == "intercom_topic" }?.value == .string("conversation.admin.replied"))
+        // Intercom's redelivery of the same part under another notification keeps the key.
+        #expect(try event(topic: "conversation.admin.replied", id: "notif_other", author: "admin").idempotencyKey == reply.idempotencyKey)
+    }
+
+    /// Without the part's id, the part's moment under the event's own topic keys it: still one event.
+    @Test func aBotsReplyWithoutAPartIDIsStillOneEvent() throws {
+        let asOperator = try event(topic: "conversation.operator.replied", id: "notif_operator", partID: false)
+        let asAdmin = try event(topic: "conversation.admin.replied", id: "notif_admin", partID: false)
+        #expect(asAdmin.idempotencyKey == asOperator.idempotencyKey)
+        #expect(asOperator.idempotencyKey == IdempotencyKey.forConversation(
+            topic: "conversation.operator.replied", conversationID: "215472621202693", moment: 1_768_034_500,
+            eventName: "Intercom Conversation Fin Replied"))
+    }
+
+    /// When only `conversation.admin.replied` is forwarded, a bot's reply it brings stays Admin Replied (the bot-reply
+    /// topic never arrives, so nothing is duplicated, and no goal of an unforwarded topic appears).
+    @Test func withoutTheBotReplyTopicABotsReplyStaysAdminReplied() throws {
+        let adminOnly = WebhookHandler(
+            configuration: WebhookConfiguration(
+                signature: .verify(secret: Array(SignedEvents.testSecret.utf8)), extraTopics: ["conversation.admin.replied"]))
+        let reply = try event(topic: "conversation.admin.replied", id: "notif_admin", handler: adminOnly)
+        #expect(reply.name == "Intercom Conversation Admin Replied")
+        #expect(reply.idempotencyKey
+            == IdempotencyKey.forPart(conversationID: "215472621202693", partID: "37358198900", eventName: "Intercom Conversation Admin Replied"))
+    }
+
+    @Test func onlyTheReplyTopicsDeriveTheirKeysFromThePart() {
+        let byPart = Set(TopicTable.routes.filter { $0.key == .part }.map(\.topic))
+        #expect(byPart == ["conversation.user.replied", "conversation.admin.replied", "conversation.operator.replied"])
     }
 }

@@ -19,6 +19,12 @@ public enum IdempotencyKey {
         uuid5(["conversation", topic, conversationID, moment.map(String.init) ?? "-", eventName])
     }
 
+    /// A reply's event, from its conversation part: the same part gives the same key whichever notification (or
+    /// topic) delivers it.
+    public static func forPart(conversationID: String, partID: String, eventName: String) -> String {
+        uuid5(["part", conversationID, partID, eventName])
+    }
+
     /// A backfilled event, in a namespace of its own: the same conversation, event and moment always give the
     /// same key, so a re-run within FullStory's 24 hours sends nothing twice.
     public static func forBackfill(conversationID: String, eventName: String, moment: Int) -> String {

@@ -11,7 +11,7 @@ public enum SessionLink: Sendable, Equatable {
     /// Neither is known: the event is recorded without a session.
     case unlinked
 
-    public enum Source: String, Sendable {
+    public enum Source: String, Sendable, CaseIterable {
         case conversationAttribute = "conversation_attribute"
         case ticketAttribute = "ticket_attribute"
         case contactAttribute = "contact_attribute"

@@ -31,6 +31,8 @@ public struct IntercomConversation: Sendable {
     }
 
     public struct Part: Sendable, Equatable {
+        /// Intercom's id of the part (a string of digits; a number in some payloads).
+        public var id: String?
         public var partType: String
         public var createdAt: Int?
         public var author: Teammate?
@@ -160,7 +162,7 @@ public struct IntercomConversation: Sendable {
     static func part(_ part: JSONValue) -> Part? {
         guard let partType = part["part_type"]?.nonEmptyString else { return nil }
         return Part(
-            partType: partType, createdAt: part["created_at"]?.unixTimestamp, author: teammate(part["author"]),
+            id: part["id"]?.nonEmptyString ?? part["id"]?.numberText, partType: partType, createdAt: part["created_at"]?.unixTimestamp, author: teammate(part["author"]),
             authorType: part["author", "type"]?.string, assignedTo: teammate(part["assigned_to"]))
     }
 

@@ -1,6 +1,7 @@
 /// A notification turned into everything the FullStory event needs except the session link, which may depend
 /// on a contact lookup done by the caller.
 public struct EventDraft: Sendable {
+    /// The route of the event: the delivered topic's, or for a bot's reply the bot-reply topic's.
     public var route: TopicRoute
     /// The event's name: the route's, or its variant for a shape (`ticket.closed` before 2.15).
     public var eventName: String
@@ -21,6 +22,11 @@ public struct EventDraft: Sendable {
     public var itemSessionAttribute: String?
     /// Where `itemSessionAttribute` comes from, for the link's label.
     public var itemSessionSource: SessionLink.Source
+    /// The topic the notification came with, when it differs from `route.topic` (a bot's reply under another reply
+    /// topic); see `topic`.
+    public var deliveredTopic: String? = nil
+    /// The notification's own topic, for logs and the queue message's `origin`.
+    public var topic: String { deliveredTopic ?? route.topic }
     /// Intercom's retry of this notification (`delivery_attempts` over 1): an earlier attempt may have delivered the
     /// event, or pinned the conversation.
     public var isIntercomRetry: Bool = false

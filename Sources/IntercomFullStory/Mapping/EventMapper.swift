@@ -6,23 +6,29 @@ public struct EventMapper: Sendable {
     public var inboxBaseURL: String
     /// What of `page_url` is sent (by default scheme, host and path).
     public var pageURLPolicy: PageURLPolicy
+    /// Whether the bot-reply topic (`TopicTable.botReplyTopic`) is forwarded: only then does a bot's reply brought by
+    /// another reply topic become its event (otherwise no duplicate can arise, and the delivered topic's event stays).
+    public var forwardsBotReplies: Bool
 
-    public init(sessionAttribute: String, inboxBaseURL: String, pageURLPolicy: PageURLPolicy = .drop) {
+    public init(sessionAttribute: String, inboxBaseURL: String, pageURLPolicy: PageURLPolicy = .drop, forwardsBotReplies: Bool = false) {
         self.sessionAttribute = sessionAttribute
         self.inboxBaseURL = inboxBaseURL
         self.pageURLPolicy = pageURLPolicy
+        self.forwardsBotReplies = forwardsBotReplies
     }
 
-    public func draft(route: TopicRoute, notification: IntercomNotification, conversation: IntercomConversation)
+    public func draft(route delivered: TopicRoute, notification: IntercomNotification, conversation: IntercomConversation)
         -> EventDraft
     {
-        let momentPart = momentPart(route.moment, conversation)
+        let bot = forwardsBotReplies ? Self.botReply(delivered, conversation) : nil
+        let (route, momentPart) = bot ?? (delivered, momentPart(delivered.moment, conversation))
         let moment = momentTime(route.moment, conversation, momentPart) ?? notification.createdAt
         var draft = draft(
             route: route, eventName: route.eventName, notification: notification, itemID: conversation.id, moment: moment,
             properties: properties(route, notification, conversation, momentPart), contact: conversation.contact,
             itemSessionAttribute: conversation.customAttributes?[sessionAttribute]?.nonEmptyString,
-            itemSessionSource: .conversationAttribute)
+            itemSessionSource: .conversationAttribute, part: momentPart)
+        if delivered.topic != route.topic { draft.deliveredTopic = delivered.topic }
         // Only 2.x payloads (they have `source.type`) show whether the conversation is already pinned.
         if route.topic == PinTarget.topic, let sourceType = conversation.sourceType {
             draft.pinTarget = PinTarget(
@@ -32,15 +38,32 @@ public struct EventMapper: Sendable {
         return draft
     }
 
+    /// A reply topic whose newest reply part a bot wrote: the bot reply's route (`TopicTable.botReplyTopic`) and that
+    /// part, whichever of the reply topics delivered it; `nil` otherwise (a teammate's reply stays Admin Replied).
+    static func botReply(_ route: TopicRoute, _ conversation: IntercomConversation) -> (TopicRoute, IntercomConversation.Part)? {
+        guard TopicTable.topicsBringingBotReplies.contains(route.topic), let botRoute = TopicTable.route(for: TopicTable.botReplyTopic),
+            case .part(let types) = botRoute.moment, let part = conversation.lastPart(ofTypes: types), part.authorType == "bot"
+        else { return nil }
+        return (botRoute, part)
+    }
+
     /// The draft around an item's properties: the key, the timestamp, the session inputs.
     func draft(
         route: TopicRoute, eventName: String, notification: IntercomNotification, itemID: String, moment: Int?,
         properties: [EventProperty], contact: IntercomConversation.Contact?, itemSessionAttribute: String?,
-        itemSessionSource: SessionLink.Source
+        itemSessionSource: SessionLink.Source, part: IntercomConversation.Part? = nil
     ) -> EventDraft {
-        let key =
-            notification.id.map { IdempotencyKey.forNotification(id: $0, eventName: eventName) }
-            ?? IdempotencyKey.forConversation(topic: route.topic, conversationID: itemID, moment: moment, eventName: eventName)
+        let key: String
+        if route.key == .part, let partID = part?.id {
+            key = IdempotencyKey.forPart(conversationID: itemID, partID: partID, eventName: eventName)
+        } else if route.key == .part, let partMoment = part?.createdAt {
+            // A part without an id: its moment, under the event's own topic (the same whichever topic brought it).
+            key = IdempotencyKey.forConversation(topic: route.topic, conversationID: itemID, moment: partMoment, eventName: eventName)
+        } else {
+            key =
+                notification.id.map { IdempotencyKey.forNotification(id: $0, eventName: eventName) }
+                ?? IdempotencyKey.forConversation(topic: route.topic, conversationID: itemID, moment: moment, eventName: eventName)
+        }
         return EventDraft(
             route: route, eventName: eventName, notificationID: notification.id, appID: notification.appID, itemID: itemID,
             timestamp: moment.map { ISO8601.format(unixSeconds: $0) }, momentSeconds: moment, properties: properties, idempotencyKey: key,

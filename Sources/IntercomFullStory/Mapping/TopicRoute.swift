@@ -17,6 +17,14 @@ public struct TopicRoute: Sendable, Equatable {
         case ticketStateChange
     }
 
+    /// What the event's idempotency key is derived from.
+    public enum Key: Sendable, Equatable {
+        /// The notification's id (stable across Intercom's redeliveries of it).
+        case notification
+        /// The moment's conversation part (its id): one part, one event, whichever notification delivers it.
+        case part
+    }
+
     public let topic: String
     public let eventName: String
     /// Forwarded without configuration; the others need to be listed in `FULLSTORY_EVENT_TOPICS`.
@@ -26,10 +34,11 @@ public struct TopicRoute: Sendable, Equatable {
     /// The event for the ticket shape before 2.15, when the ticket is `data.item` itself rather than nested in
     /// it (`ticket.closed` meant resolved then); `nil` when the shape makes no difference.
     public let unnestedEventName: String?
+    public let key: Key
 
     public init(
         _ topic: String, _ eventName: String, enabledByDefault: Bool, moment: Moment, subject: Subject = .conversation,
-        unnestedEventName: String? = nil
+        unnestedEventName: String? = nil, key: Key = .notification
     ) {
         self.topic = topic
         self.eventName = eventName
@@ -37,5 +46,6 @@ public struct TopicRoute: Sendable, Equatable {
         self.moment = moment
         self.subject = subject
         self.unnestedEventName = unnestedEventName
+        self.key = key
     }
 }

@@ -5,7 +5,8 @@ import FlatJSON
 /// reads back: the destination, its request as it was tried (FullStory's body and idempotency key, ABsmartly's
 /// publish body) and where it came from. It holds nothing secret and no message text beyond what the request itself
 /// carries. The format is versioned (version 2 names the destination; version 1, FullStory's only, is still read);
-/// docs/reliability.md documents it.
+/// docs/reliability.md documents it. `intercom_retry` (optional, `true` only) says the webhook was Intercom's retry of
+/// a notification: an earlier attempt may have reached FullStory under the same key, with another body.
 ///
 /// ```json
 /// {"type":"intercom-fullstory.delivery","version":2,"destination":"fullstory","idempotency_key":"…",
@@ -94,18 +95,23 @@ public struct DeliveryMessage: Sendable, Equatable {
     public var reason: Reason
     /// Unix seconds when the webhook queued it.
     public var queuedAt: Int
+    /// The webhook was Intercom's retry of the notification (`delivery_attempts` > 1); written on FullStory's messages.
+    public var intercomRetry: Bool
 
-    public init(request: Request, idempotencyKey: String, origin: Origin, reason: Reason, queuedAt: Int) {
+    public init(request: Request, idempotencyKey: String, origin: Origin, reason: Reason, queuedAt: Int, intercomRetry: Bool = false) {
         self.request = request
         self.idempotencyKey = idempotencyKey
         self.origin = origin
         self.reason = reason
         self.queuedAt = queuedAt
+        self.intercomRetry = intercomRetry
     }
 
     /// A FullStory event's message.
-    public init(event: FullStoryEvent, origin: Origin, reason: Reason, queuedAt: Int) {
-        self.init(request: .fullStory(event), idempotencyKey: event.idempotencyKey, origin: origin, reason: reason, queuedAt: queuedAt)
+    public init(event: FullStoryEvent, origin: Origin, reason: Reason, queuedAt: Int, intercomRetry: Bool = false) {
+        self.init(
+            request: .fullStory(event), idempotencyKey: event.idempotencyKey, origin: origin, reason: reason, queuedAt: queuedAt,
+            intercomRetry: intercomRetry)
     }
 
     public var destination: Destination { request.destination }
@@ -131,6 +137,8 @@ public struct DeliveryMessage: Sendable, Equatable {
         }
         writer.member("reason", reason.rawValue)
         writer.member("queued_at", ISO8601.format(unixSeconds: queuedAt))
+        // Optional and only when true: a message without it reads as before, and a function that predates it ignores it.
+        if intercomRetry { writer.member("intercom_retry", true) }
         writer.endObject()
         return writer.string
     }
@@ -186,6 +194,12 @@ public struct DeliveryMessage: Sendable, Equatable {
             return .failure(.invalid("reason"))
         }
         guard let queuedAt = root["queued_at"]?.string.flatMap(ISO8601.parse) else { return .failure(.invalid("queued_at")) }
-        return .success(DeliveryMessage(request: request, idempotencyKey: key, origin: origin, reason: reason, queuedAt: queuedAt))
+        var intercomRetry = false
+        if let flag = root["intercom_retry"] {
+            guard let value = flag.bool else { return .failure(.invalid("intercom_retry")) }
+            intercomRetry = value
+        }
+        return .success(
+            DeliveryMessage(request: request, idempotencyKey: key, origin: origin, reason: reason, queuedAt: queuedAt, intercomRetry: intercomRetry))
     }
 }

@@ -12,7 +12,8 @@ public struct WebhookHandler: Sendable {
         self.configuration = configuration
         self.mapper = EventMapper(
             sessionAttribute: configuration.sessionAttribute, inboxBaseURL: configuration.inboxBaseURL,
-            pageURLPolicy: configuration.pageURLPolicy)
+            pageURLPolicy: configuration.pageURLPolicy,
+            forwardsBotReplies: configuration.enabledRoute(for: TopicTable.botReplyTopic) != nil)
         if case .verify(let secret) = configuration.signature { signingKey = HMACKey(secret) } else { signingKey = nil }
     }
 

@@ -8,8 +8,9 @@ import SystemClock
 /// a goal twice (at-least-once), so tries are few and only after a failure.
 public final class ABsmartlyClient {
     public enum Outcome: Sendable, Equatable {
-        case published
-        /// 400, 413, 422: final; the Collector's messages say why.
+        /// With the Collector's warnings, if any.
+        case published(warnings: [String])
+        /// 400, 413, 422, or a 200 saying `ok: false` or listing errors: final; the Collector's messages say why.
         case rejected(status: Int, messages: [String])
         /// 401, 403: the key, application or environment refused; 404 and other answers: not the Collector's URL.
         case refused(status: Int)
@@ -66,8 +67,8 @@ public final class ABsmartlyClient {
                 return .failed(report, retryAfterMilliseconds: nil)
             }
             switch CollectorReply.classify(status: response.status, body: response.body, retryAfter: response.header("Retry-After")) {
-            case .published:
-                report.outcome = .published
+            case .published(let warnings):
+                report.outcome = .published(warnings: warnings)
                 return .finished(report)
             case .rejected(let status, let messages):
                 report.outcome = .rejected(status: status, messages: messages)

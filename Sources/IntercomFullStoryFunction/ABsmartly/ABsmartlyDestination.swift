@@ -9,6 +9,8 @@ final class ABsmartlyDestination: Destination {
     private let client: ABsmartlyClient
     private let unitType: String
     private let time: TimeSource
+    /// The Collector's refusals and warnings, each logged once per cause and process (metrics count every one).
+    private let causes = OncePerCause()
 
     init(client: ABsmartlyClient, unitType: String, time: TimeSource) {
         self.client = client
@@ -39,13 +41,22 @@ final class ABsmartlyDestination: Destination {
         report.attempts = sent.attempts
         report.milliseconds = sent.milliseconds
         switch sent.outcome {
-        case .published:
+        case .published(let warnings):
+            let said = warnings.joined(separator: "; ")
+            if !warnings.isEmpty, causes.isFirst("warning \(request.goal.name): \(said)") {
+                logger.warning(
+                    "ABsmartly took the goal with warnings; logged once per cause",
+                    metadata: ["goal": "\(request.goal.name)", "collectorWarnings": "\(said)"])
+            }
             return DestinationAttempt(report: report)
         case .rejected(let status, let messages):
-            logger.error(
-                "ABsmartly refused the goal; it is not retried",
-                metadata: ["status": "\(status)", "goal": "\(request.goal.name)", "collectorErrors": "\(messages.joined(separator: "; "))"])
-            report.outcome = .rejected(reason: "ABsmartly answered \(status)")
+            let said = messages.joined(separator: "; ")
+            if causes.isFirst("refused \(request.goal.name) \(status): \(said)") {
+                logger.error(
+                    "ABsmartly refused the goal; it is not retried (is the goal created in the Web Console?). Logged once per cause",
+                    metadata: ["status": "\(status)", "goal": "\(request.goal.name)", "collectorErrors": "\(said)"])
+            }
+            report.outcome = .rejected(reason: status / 100 == 2 ? "ABsmartly refused the goal in its \(status) answer" : "ABsmartly answered \(status)")
             return DestinationAttempt(report: report)
         case .refused(let status):
             logger.error(

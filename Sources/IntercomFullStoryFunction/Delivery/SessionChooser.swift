@@ -32,25 +32,33 @@ final class SessionChooser {
         let lookup = budget.lookupShare()
         guard let pinner, let target = draft.pinTarget else {
             guard linksEvents else { return Choice(event: nil) }
-            // A ticket whose linked conversation was pinned goes on that conversation's session.
-            if let pinner, let linked = draft.linkedConversationID, !draft.hasItemSession,
-                case .pinned(let pin) = pinner.pinWritten(
-                    onConversation: linked, source: .linkedConversationAttribute, budget: lookup, logger: logger)
-            {
-                return Choice(event: draft.event(pin: pin))
+            // A ticket whose linked conversation was pinned goes on that conversation's session; a refused read of
+            // that pin is pinning's refusal (counted, logged once), and the ticket falls back to the contact.
+            var refusal: PinReport?
+            if let pinner, let linked = draft.linkedConversationID, !draft.hasItemSession {
+                switch pinner.pinWritten(onConversation: linked, source: .linkedConversationAttribute, budget: lookup, logger: logger) {
+                case .pinned(let pin): return Choice(event: draft.event(pin: pin))
+                case .refused(let cause): refusal = PinReport(outcome: .refused(cause: cause))
+                case .none, .gone, .unknown: break
+                }
             }
-            return Choice(event: draft.event(contactSessionAttribute: lookUpSessionAttribute(draft, budget: lookup, logger: logger)))
+            var choice = Choice(event: draft.event(contactSessionAttribute: lookUpSessionAttribute(draft, budget: lookup, logger: logger)))
+            choice.report = refusal
+            return choice
         }
         var choice = Choice(event: nil)
         var pin = draft.existingPin
         var report = PinReport(outcome: .alreadyPinned, source: .conversationAttribute)
+        var refusedRead: String?
         // On Intercom's retry, a pin an earlier attempt wrote wins; when that cannot be read, the new search's pin is
-        // not written over what may be there (it is queued for redelivery, which reads again first).
-        if pin == nil, draft.isIntercomRetry {
+        // not written over what may be there (it is queued for redelivery, which reads again first). A refused read
+        // is a refusal like a refused write: nothing written or queued, the webhook answered as if pinning were off.
+        if pin == nil, draft.isIntercomRetry, target.startedInMessenger {
             switch pinner.pinWritten(onConversation: target.conversationID, source: .conversationAttribute, budget: lookup, logger: logger) {
             case .pinned(let found): pin = found
             case .none, .gone: break
-            case .unknown, .refused: choice.mayOverwrite = false
+            case .unknown: choice.mayOverwrite = false
+            case .refused(let cause): refusedRead = cause
             }
         }
         var contactAttribute: String?
@@ -60,6 +68,10 @@ final class SessionChooser {
                 target, contactAttribute: contactAttribute, externalID: draft.externalID, lookup: lookup, logger: logger)
         }
         if linksEvents { choice.event = pin.map(draft.event(pin:)) ?? draft.event(contactSessionAttribute: contactAttribute) }
+        if let refusedRead {
+            choice.report = PinReport(outcome: .refused(cause: refusedRead), source: report.source, listedSessions: report.listedSessions)
+            return choice
+        }
         if let pin, pin.needsWriting { choice.write = (pin, target) }
         choice.report = report
         return choice

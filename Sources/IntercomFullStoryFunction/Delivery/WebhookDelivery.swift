@@ -98,7 +98,9 @@ final class WebhookDelivery {
                 outcome: .unavailable(reason: "FullStory failed \(CircuitBreaker.failureThreshold) times in a row (circuit open)"),
                 attempts: 0, sent: [])
         } else {
-            report = fullStory.deliver(event, budget: budget, logger: logger, isReplay: draft.isIntercomRetry)
+            // A reply's key is its part's, shared by every notification that brings that part: FullStory's refusal of
+            // the key then means another delivery of the part recorded the event, as on Intercom's retry.
+            report = fullStory.deliver(event, budget: budget, logger: logger, isReplay: draft.isIntercomRetry || draft.route.key == .part)
             if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable, now: time.monotonicNanoseconds()) }
         }
         result.reply = report.outcome.reply
@@ -106,7 +108,9 @@ final class WebhookDelivery {
         guard let reason = Self.queueReason(report.outcome) else { return }
         // The message holds the request as last tried (the unlinked variant after a full session).
         let tried = report.sent.last ?? event
-        let message = DeliveryMessage(event: tried, origin: Self.origin(draft), reason: reason, queuedAt: Int(time.epochMilliseconds() / 1000))
+        let message = DeliveryMessage(
+            event: tried, origin: Self.origin(draft), reason: reason, queuedAt: Int(time.epochMilliseconds() / 1000),
+            intercomRetry: draft.isIntercomRetry)
         pending.append(.fullStory(message, tried: tried))
     }
 
@@ -225,7 +229,7 @@ final class WebhookDelivery {
     }
 
     private static func origin(_ draft: EventDraft) -> DeliveryMessage.Origin {
-        .init(topic: draft.route.topic, notificationID: draft.notificationID, appID: draft.appID)
+        .init(topic: draft.topic, notificationID: draft.notificationID, appID: draft.appID)
     }
 
     /// Why an outcome goes to the queue; `nil` for those that stay final (delivered, FullStory refused the event).

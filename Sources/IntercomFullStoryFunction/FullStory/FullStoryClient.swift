@@ -41,8 +41,9 @@ public final class FullStoryClient {
 
     /// Sends `event` within `budget`. With `retrying` false, a 429, 5xx or transport failure ends the delivery at
     /// once (redelivery: the queue retries later); the unlinked resend after a full session is still made. With
-    /// `isReplay` (Intercom's retry of the webhook), FullStory's refusal of the key with another body means an
-    /// earlier attempt recorded the event: delivered. Otherwise that answer is a refusal like any other.
+    /// `isReplay` (Intercom's retry of the webhook, or a key shared by design: a reply's part), FullStory's refusal of
+    /// the key with another body means an earlier delivery recorded the event: delivered. Otherwise that answer is a
+    /// refusal like any other.
     public func deliver(_ event: FullStoryEvent, budget: TimeBudget, logger: Logger, retrying: Bool = true, isReplay: Bool = false)
         -> Report
     {
@@ -81,7 +82,7 @@ public final class FullStoryClient {
             case .keyUsedWithAnotherBody where isReplay:
                 // An earlier attempt of this webhook recorded the event, on the session it found then.
                 logger.warning(
-                    "FullStory already recorded an event under this key with another body (an earlier attempt of this webhook); counted as delivered",
+                    "FullStory already recorded an event under this key with another body (an earlier attempt of this webhook, or another notification of this reply); counted as delivered",
                     metadata: ["idempotencyKey": "\(current.idempotencyKey)"])
                 report.outcome = .delivered(current)
                 return .finished(report)

@@ -19,7 +19,7 @@ public enum InvocationSummary: Sendable {
             default: return .info
             }
         case .redelivery(let summary):
-            return summary.failed > 0 || summary.rejected > 0 || summary.deadLettered > 0 || summary.pinFailed > 0 ? .warning : .info
+            return summary.failed > 0 || summary.rejected > 0 || summary.deadLettered > 0 || summary.pinFailed > 0 || summary.pinRefused > 0 ? .warning : .info
         }
     }
 
@@ -85,7 +85,7 @@ public enum InvocationSummary: Sendable {
                 "outcome": "redelivery", "records": "\(summary.records)", "delivered": "\(summary.delivered)",
                 "failed": "\(summary.failed)", "rejected": "\(summary.rejected)", "notOurs": "\(summary.notOurs)",
                 "deadLettered": "\(summary.deadLettered)", "attempts": "\(summary.fullStoryAttempts)",
-                "pinned": "\(summary.pinned)", "pinFailed": "\(summary.pinFailed)", "pinsSkipped": "\(summary.pinsSkipped)",
+                "pinned": "\(summary.pinned)", "pinFailed": "\(summary.pinFailed)", "pinRefused": "\(summary.pinRefused)", "pinsSkipped": "\(summary.pinsSkipped)",
                 "durationMs": "\(milliseconds)",
             ]) { first, _ in first }
         }

@@ -61,6 +61,7 @@ public struct InvocationMetrics: Sendable, Equatable {
         if let pin = result.pin {
             if pin.outcome == .pinned { add(.sessionPinned) }
             if pin.writeFailed { add(.pinFailed) }
+            if pin.refused { add(.pinRefused) }
         }
         if let report = result.report { addFullStoryCalls(attempts: report.attempts, milliseconds: report.fullStoryMilliseconds) }
     }
@@ -75,6 +76,7 @@ public struct InvocationMetrics: Sendable, Equatable {
         add(.fullStoryRefusedKey, summary.fullStoryRefusedCredentials)
         add(.sessionPinned, summary.pinned)
         add(.pinFailed, summary.pinFailed)
+        add(.pinRefused, summary.pinRefused)
         for report in summary.destinations { add(report) }
         addFullStoryCalls(attempts: summary.fullStoryAttempts, milliseconds: summary.fullStoryMilliseconds)
     }

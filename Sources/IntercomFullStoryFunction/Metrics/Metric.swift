@@ -23,9 +23,12 @@ public enum Metric: Int, CaseIterable, Sendable {
     case redeliveryFailed
     /// Moved to the dead-letter queue by the function: the retry schedule is over, or the message is not ours.
     case deadLettered
-    // Session pinning: pins written (webhooks and redelivery), and writes that failed or were refused.
+    // Session pinning: pins written (webhooks and redelivery); writes that failed for a time (Intercom unavailable:
+    // queued and redone); reads or writes Intercom refused for want of configuration (the attribute, a permission,
+    // the token), which only an operator can fix.
     case sessionPinned
     case pinFailed
+    case pinRefused
     // ABsmartly, per goal (webhooks and redelivery): published, queued, refused for good, not sent for want of a
     // unit (no external_id), unavailable (429, 5xx, timeouts), refusing our key, application or environment.
     case abSmartlyDelivered
@@ -59,6 +62,7 @@ public enum Metric: Int, CaseIterable, Sendable {
         case .deadLettered: "DeadLettered"
         case .sessionPinned: "SessionPinned"
         case .pinFailed: "PinFailed"
+        case .pinRefused: "PinRefused"
         case .abSmartlyDelivered: "ABsmartlyDelivered"
         case .abSmartlyQueued: "ABsmartlyQueued"
         case .abSmartlyRejected: "ABsmartlyRejected"

@@ -31,14 +31,18 @@ public struct PinReport: Sendable, Equatable {
         self.listedSessions = listedSessions
     }
 
-    /// A write was tried and did not succeed (`PinFailed`).
+    /// A write was tried and failed for a time (`PinFailed`): Intercom unavailable.
     public var writeFailed: Bool {
         switch outcome {
         case .failed(_, let tried): tried
-        case .refused: true
         case .queued(_, let reason): reason == .intercomUnavailable
         default: false
         }
+    }
+
+    /// Intercom refused the read or the write for want of configuration (`PinRefused`).
+    public var refused: Bool {
+        if case .refused = outcome { true } else { false }
     }
 
     /// A short label for the log line.

@@ -3,8 +3,10 @@ import Logging
 
 /// Session pinning (`INTERCOM_PIN_SESSIONS=true`): finds the session a new conversation is happening in and
 /// writes it on the conversation, so that every later event of the conversation carries it (the first step of
-/// linking). Finding: the contact's attribute, else FullStory's List Sessions for the contact's `external_id` when
-/// the conversation began in the Messenger, accepting the newest session only inside `SessionFreshness`'s window.
+/// linking). Finding: the contact's attribute, else FullStory's List Sessions for the contact's `external_id`,
+/// accepting the newest session only inside `SessionFreshness`'s window. Only a
+/// conversation begun in the Messenger is pinned, whatever the session's source: another channel's (an email) has no
+/// session of its own, and the contact's attribute would name an unrelated visit.
 /// `WebhookDelivery` decides when; this type knows how.
 final class SessionPinner {
     let attribute: String
@@ -33,7 +35,7 @@ final class SessionPinner {
         /// The conversation is gone (404): nothing to pin.
         case gone
         /// Intercom refused the read for a reason only an operator can fix (401, 403): logged once per cause.
-        case refused
+        case refused(cause: String)
         /// The read failed otherwise (429, 5xx, a timeout): whether a pin is there is not known.
         case unknown
     }
@@ -52,10 +54,11 @@ final class SessionPinner {
         } catch {
             // The read's refusals are judged as the write's are.
             if case .status(let status) = error, IntercomRefusal.isTokenRefusal(status: status) {
+                let cause = "Intercom answered \(status) to reading a conversation"
                 logRefusal(
-                    "Intercom refused to read the conversation's pin", cause: "Intercom answered \(status) to reading a conversation",
+                    "Intercom refused to read the conversation's pin", cause: cause,
                     fix: IntercomRefusal.fix(status: status, code: nil, permission: ConversationUpdate.readPermission), logger: logger)
-                return .refused
+                return .refused(cause: cause)
             }
             if case .status(404) = error { return .gone }
             logger.warning("cannot read the conversation's pin", metadata: ["conversationId": "\(conversationID)", "error": "Intercom \(error)"])
@@ -63,18 +66,19 @@ final class SessionPinner {
         }
     }
 
-    /// The session to pin: the contact's attribute, else List Sessions' newest for `externalID`.
+    /// The session to pin, for a conversation begun in the Messenger: the contact's attribute, else List Sessions'
+    /// newest for `externalID`.
     func resolve(
         _ target: PinTarget, contactAttribute: String?, externalID: String?, lookup: TimeBudget, logger: Logger
     ) -> (pin: SessionPin?, report: PinReport) {
-        if let text = contactAttribute, let session = FullStorySessionID(parsing: text) {
-            let pin = pin(session, source: .contactAttribute, link: text)
-            return (pin, PinReport(outcome: .pinned, source: .contactAttribute))
-        }
         func none(_ reason: String, listed: Bool = false) -> (SessionPin?, PinReport) {
             (nil, PinReport(outcome: .noSession(reason: reason), listedSessions: listed))
         }
         guard target.startedInMessenger else { return none("the conversation did not begin in the Messenger") }
+        if let text = contactAttribute, let session = FullStorySessionID(parsing: text) {
+            let pin = pin(session, source: .contactAttribute, link: text)
+            return (pin, PinReport(outcome: .pinned, source: .contactAttribute))
+        }
         guard let uid = externalID?.trimmingASCIIWhitespace(), !uid.isEmpty, uid.utf8.count <= 256 else {
             return none("the contact has no session attribute and no external_id")
         }

@@ -31,8 +31,10 @@ public final class Redelivery {
         public var fullStoryRefusedCredentials = 0
         /// Queued pins written on their conversation.
         public var pinned = 0
-        /// Queued pins whose write (or the read before it) failed, or was refused.
+        /// Queued pins whose write (or the read before it) failed for a time: Intercom unavailable.
         public var pinFailed = 0
+        /// Queued pins whose write (or the read before it) Intercom refused for want of configuration.
+        public var pinRefused = 0
         /// Queued pins not written: the conversation holds another pin (it wins), or is gone.
         public var pinsSkipped = 0
         /// What each record for a destination beside FullStory came to.
@@ -150,7 +152,7 @@ public final class Redelivery {
                 case .skipped: summary.pinsSkipped += 1
                 case .notWritable(let refused):
                     // Kept for a redrive once the configuration is fixed.
-                    if refused { summary.pinFailed += 1 }
+                    if refused { summary.pinRefused += 1 }
                     setAside()
                 case .retry(let reason, let tried):
                     if tried {
@@ -205,7 +207,12 @@ public final class Redelivery {
                 continue
             }
 
-            let report = fullStory.deliver(event, budget: batch.record(), logger: recordLogger, retrying: false)
+            // A webhook Intercom retried may have reached FullStory under this key with another body, and a reply's key
+            // is shared by every notification of its part: then FullStory's refusal of the key means it recorded the
+            // event, as the webhook path counts it.
+            let sharedKey = TopicTable.route(for: message.origin.topic)?.key == .part
+            let report = fullStory.deliver(
+                event, budget: batch.record(), logger: recordLogger, retrying: false, isReplay: message.intercomRetry || sharedKey)
             summary.fullStoryAttempts += report.attempts
             summary.fullStoryMilliseconds += report.fullStoryMilliseconds
             if report.attempts > 0 { circuit?.record(available: !report.outcome.isUnavailable, now: time.monotonicNanoseconds()) }
