@@ -47,8 +47,9 @@ final class EmulatorHarness {
         // CI's libcurl 8 step loads another libcurl through LD_LIBRARY_PATH: the function must load it too.
         if let libraries = getenv("LD_LIBRARY_PATH") { environment["LD_LIBRARY_PATH"] = String(cString: libraries) }
         for (name, value) in overrides { environment[name] = value }
-        invokePort = freeLoopbackPort()
-        let runtimePort = freeLoopbackPort()
+        let ports = freeLoopbackPorts(2)
+        invokePort = ports[0]
+        let runtimePort = ports[1]
         process = try ChildProcess(
             executable: Self.emulatorPath,
             arguments: [
