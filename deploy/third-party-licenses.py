@@ -10,6 +10,7 @@ import argparse
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -117,11 +118,21 @@ def package_section(identity, pins):
     return section("Package: " + identity, lines)
 
 
+def swift_license_file():
+    """The toolchain's LICENSE.txt (beside its bin/), else the same Apache-2.0-with-Runtime-Library-Exception text as
+    swift-argument-parser ships it (a toolchain unpacked without its share/ folder)."""
+    compiler = shutil.which("swiftc") or ""
+    prefix = os.path.dirname(os.path.dirname(os.path.realpath(compiler))) if compiler else ""
+    candidates = [os.path.join(prefix, "share", "swift", "LICENSE.txt"), os.path.join(prefix, "share", "doc", "swift", "LICENSE.txt"),
+                  os.path.join(CHECKOUTS, "swift-argument-parser", "LICENSE.txt")]
+    for path in candidates:
+        if os.path.isfile(path) and "Runtime Library Exception" in read(path):
+            return path
+    fail("no Apache-2.0 text with the Runtime Library Exception found (looked in %s)" % ", ".join(candidates))
+
+
 def toolchain_sections():
-    swift_license = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(
-        subprocess.run(["which", "swiftc"], capture_output=True, text=True).stdout.strip()))), "share", "swift", "LICENSE.txt")
-    if not os.path.isfile(swift_license):
-        fail("the toolchain's license (%s) is missing" % swift_license)
+    swift_license = swift_license_file()
     swift_version = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     sections = [section("The Swift standard library and runtime (--static-swift-stdlib)", [
         swift_version, "Apache License 2.0 with the Runtime Library Exception: no attribution is required for the",
