@@ -23,14 +23,10 @@ import urllib.request
 import boto3
 from moto.server import ThreadedMotoServer
 
+from free_ports import free_ports
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def main():
@@ -44,7 +40,7 @@ def main():
     args = parser.parse_args()
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
-    port = free_port()
+    port = free_ports(1)[0]
     tls = bool(args.ssl_cert)
     if tls:
         server = subprocess.Popen(

@@ -56,11 +56,7 @@ optional_topics="conversation.user.replied,conversation.admin.replied,conversati
 optional_topics+=",conversation.admin.opened,conversation.operator.replied,ticket.created,ticket.state.updated"
 optional_topics+=",ticket.resolved,ticket.closed,ticket.rating.provided"
 
-# Two distinct free ports, chosen while both sockets are bound (two separate choices may return the same port).
-read -r invoke_port runtime_port < <(python3 -c 'import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*(x.getsockname()[1] for x in s))')
+read -r invoke_port runtime_port < <(python3 deploy/free_ports.py 2)
 env -i PATH="$PATH" \
   AWS_LAMBDA_FUNCTION_TIMEOUT=10 AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128 \
   FULLSTORY_API_KEY="${FULLSTORY_API_KEY:-local-test-key}" \

@@ -47,28 +47,49 @@ final class EmulatorHarness {
         // CI's libcurl 8 step loads another libcurl through LD_LIBRARY_PATH: the function must load it too.
         if let libraries = getenv("LD_LIBRARY_PATH") { environment["LD_LIBRARY_PATH"] = String(cString: libraries) }
         for (name, value) in overrides { environment[name] = value }
-        let ports = freeLoopbackPorts(2)
-        invokePort = ports[0]
-        let runtimePort = ports[1]
-        process = try ChildProcess(
-            executable: Self.emulatorPath,
-            arguments: [
-                "--runtime-interface-emulator-address", "127.0.0.1:\(invokePort)",
-                "--runtime-api-address", "127.0.0.1:\(runtimePort)", Self.bootstrapPath,
-            ],
-            environment: environment, outputPath: "/tmp/intercom-fullstory-e2e-\(getpid())-\(invokePort).log")
-        try waitUntilListening()
+        (process, invokePort) = try Self.start(environment: environment)
     }
 
-    private func waitUntilListening() throws {
+    /// The emulator, started on two free ports and listening. Another process may still take a port between its
+    /// choice and the emulator's bind; the emulator then stops ("address already in use") and is started again on
+    /// other ports (at most three times).
+    private static func start(environment: [String: String]) throws -> (ChildProcess, Int) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let ports = freeLoopbackPorts(2)
+            let process = try ChildProcess(
+                executable: emulatorPath,
+                arguments: [
+                    "--runtime-interface-emulator-address", "127.0.0.1:\(ports[0])",
+                    "--runtime-api-address", "127.0.0.1:\(ports[1])", bootstrapPath,
+                ],
+                environment: environment, outputPath: "/tmp/intercom-fullstory-e2e-\(getpid())-\(ports[0]).log")
+            switch waitUntilListening(process, port: ports[0]) {
+            case .listening: return (process, ports[0])
+            case .exited: break  // reaped already: no signal to a pid that may be another's now
+            case .silent: process.terminate()
+            }
+            let output = process.output
+            unlink(process.outputPath)
+            if attempt < 3 && output.contains("address already in use") { continue }
+            throw Missing(description: "the emulator did not start listening: \(output)")
+        }
+    }
+
+    private enum Start { case listening, exited, silent }
+
+    /// Whether `process` listens on `port` within 5 seconds, or exited first.
+    private static func waitUntilListening(_ process: ChildProcess, port: Int) -> Start {
         for _ in 0..<500 {
-            if let fd = TestHTTP.connectLoopback(port: invokePort) {
+            if process.waitForExit(timeoutMilliseconds: 0) != nil { return .exited }
+            if let fd = TestHTTP.connectLoopback(port: port) {
                 close(fd)
-                return
+                return .listening
             }
             usleep(10_000)
         }
-        throw Missing(description: "the emulator did not start listening: \(process.output)")
+        return .silent
     }
 
     /// Invokes the function with one API Gateway event; returns the proxy response and the time it took.

@@ -87,30 +87,6 @@ public func readFile(_ path: String) -> String { String(decoding: readBytes(path
 /// The bytes of a file; empty when it cannot be read.
 public func readBytes(_ path: String) -> [UInt8] { (try? FileContents.read(path)) ?? [] }
 
-/// `count` distinct free TCP ports on 127.0.0.1, chosen by the kernel (bind to port 0, read it back, close). The
-/// sockets stay bound until all are chosen: two separate choices may return the same port, which a process given
-/// both (the emulator, with its two addresses) cannot bind twice.
-public func freeLoopbackPorts(_ count: Int) -> [Int] {
-    var sockets: [Int32] = []
-    defer { for fd in sockets { close(fd) } }
-    var ports: [Int] = []
-    for _ in 0..<count {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        sockets.append(fd)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        ports.append(Int(UInt16(bigEndian: address.sin_port)))
-    }
-    return ports
-}
-
-/// A free TCP port on 127.0.0.1.
-public func freeLoopbackPort() -> Int { freeLoopbackPorts(1)[0] }
-
 /// The repository root, from this file's location (Tests/TestSupport/ChildProcess.swift).
 public let repositoryRoot: String = {
     var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
