@@ -173,7 +173,7 @@ let package = Package(
             ]
         ),
         // Runs the built `intercom-fullstory backfill` against stand-ins for Intercom's search and FullStory.
-        .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory"]),
+        .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory", "Backfill", "CurlHTTP"]),
         .testTarget(name: "SetupTests", dependencies: ["TestSupport", "FlatJSON"]),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
         .testTarget(

@@ -21,8 +21,11 @@ final class BackfillProgress {
     private var sendingSince: Int64?
     private var wroteLiveLine = false
 
-    init(terminal: Bool = isatty(2) == 1) {
+    private let time: TimeSource
+
+    init(terminal: Bool = isatty(2) == 1, time: TimeSource = .system) {
         live = terminal
+        self.time = time
     }
 
     /// A message of its own line (a wait, a retry), above the live line.
@@ -32,11 +35,11 @@ final class BackfillProgress {
         lastDraw = 0
     }
 
-    func startSending() { sendingSince = SystemClock.epochMilliseconds() }
+    func startSending() { sendingSince = time.epochMilliseconds() }
 
     /// Draws when due: every 200 ms live, every 5 s otherwise.
     func update(force: Bool = false) {
-        let now = SystemClock.epochMilliseconds()
+        let now = time.epochMilliseconds()
         guard force || now - lastDraw >= (live ? 200 : 5000) else { return }
         lastDraw = now
         let line = "backfill: " + status(now: now)

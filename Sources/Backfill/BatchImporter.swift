@@ -58,13 +58,16 @@ final class BatchImporter {
     private let api: FullStoryAPI
     private let http: HTTPClient
     private let pollMilliseconds: Int
+    /// The polls' and retries' waits.
+    private let time: TimeSource
     private let note: (String) -> Void
 
-    init(baseURL: String, apiKey: String, http: HTTPClient, pollMilliseconds: Int, note: @escaping (String) -> Void) {
+    init(baseURL: String, apiKey: String, http: HTTPClient, pollMilliseconds: Int, time: TimeSource = .system, note: @escaping (String) -> Void) {
         self.baseURL = baseURL + "/v2/events/batch"
         api = FullStoryAPI(baseURL: baseURL, apiKey: apiKey)
         self.http = http
         self.pollMilliseconds = pollMilliseconds
+        self.time = time
         self.note = note
     }
 
@@ -120,7 +123,7 @@ final class BatchImporter {
                 return Finished(status: status, imports: root["imports"]?.int ?? 0, errors: root["errors"]?.int ?? 0)
             }
             if shouldStop() { return nil }
-            SystemClock.sleep(milliseconds: pollMilliseconds)
+            time.sleep(pollMilliseconds)
         }
     }
 
@@ -155,7 +158,7 @@ final class BatchImporter {
                 // Still processing: the same page again, a bounded number of times.
                 stillProcessing += 1
                 guard stillProcessing < 1000 else { throw .failed("FullStory's job \(listing) stayed unavailable (202)") }
-                SystemClock.sleep(milliseconds: pollMilliseconds)
+                time.sleep(pollMilliseconds)
                 continue
             }
             guard (200..<300).contains(response.status) else {
@@ -183,7 +186,7 @@ final class BatchImporter {
     /// The response, with 429 and 5xx retried (`Retry-After` honoured) and our key's refusal told apart.
     private func response(_ request: HTTPRequest) throws(Failure) -> HTTPResponse {
         let last: Result<HTTPResponse, HTTPClientError> = try RetryLoop.run(
-            Self.retryPolicy,
+            Self.retryPolicy, time: time,
             willWait: { outcome, wait in
                 if case .success(let response) = outcome {
                     note("FullStory answered \(response.status) to the batch import; retrying in \(wait / 1000 + 1) s")

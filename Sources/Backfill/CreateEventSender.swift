@@ -1,6 +1,7 @@
 import CurlHTTP
 import IntercomFullStory
 import IntercomFullStoryFunction
+import SystemClock
 
 /// Sends events one Create Event request each (`POST /v2/events`), several at once, each with its key:
 /// 429, 5xx and transport failures are retried with backoff (or `Retry-After`) a bounded number of times, and a
@@ -27,10 +28,10 @@ final class CreateEventSender {
     private let api: FullStoryAPI
     private let client: ConcurrentHTTPClient
 
-    init(baseURL: String, apiKey: String, options: HTTPClient.Options) throws(HTTPClientError) {
+    init(baseURL: String, apiKey: String, options: HTTPClient.Options, time: TimeSource = .system) throws(HTTPClientError) {
         api = FullStoryAPI(baseURL: baseURL, apiKey: apiKey)
         endpoint = baseURL + "/v2/events"
-        client = try ConcurrentHTTPClient(options: options, maximumConcurrent: Self.concurrency)
+        client = try ConcurrentHTTPClient(options: options, maximumConcurrent: Self.concurrency, time: time)
     }
 
     private func request(_ event: FullStoryEvent) -> HTTPRequest {

@@ -27,14 +27,17 @@ public final class ConcurrentHTTPClient {
 
     public let maximumConcurrent: Int
     private let options: HTTPClient.Options
+    /// When retries are due, and the waits for them (network waits are libcurl's own).
+    private let time: TimeSource
     private let multi: UnsafeMutableRawPointer
     private var idle: [EasyHandle] = []
 
-    public init(options: HTTPClient.Options, maximumConcurrent: Int) throws(HTTPClientError) {
+    public init(options: HTTPClient.Options, maximumConcurrent: Int, time: TimeSource = .system) throws(HTTPClientError) {
         guard curlGlobalInitialization == CURLE_OK else { throw .setup("curl_global_init failed") }
         guard let multi = curl_multi_init() else { throw .setup("curl_multi_init failed") }
         self.multi = multi
         self.options = options
+        self.time = time
         self.maximumConcurrent = max(1, maximumConcurrent)
     }
 
@@ -57,7 +60,7 @@ public final class ConcurrentHTTPClient {
 
         func report(_ index: Int, _ result: Result<HTTPResponse, HTTPClientError>) {
             guard let retry = completion(index, result) else { return }
-            let notBefore = Self.now() + UInt64(max(0, retry.afterMilliseconds)) * 1_000_000
+            let notBefore = now() + UInt64(max(0, retry.afterMilliseconds)) * 1_000_000
             delayed.append(Pending(index: index, request: retry.request, notBefore: notBefore))
         }
 
@@ -68,8 +71,8 @@ public final class ConcurrentHTTPClient {
         }
 
         while !fresh.isEmpty || !delayed.isEmpty || !inFlight.isEmpty {
-            let now = Self.now()
-            while inFlight.count < maximumConcurrent, !shouldStop(), let next = nextDue(now) {
+            let current = now()
+            while inFlight.count < maximumConcurrent, !shouldStop(), let next = nextDue(current) {
                 let easy: EasyHandle
                 do throws(HTTPClientError) {
                     if let reused = idle.popLast() { easy = reused } else { easy = try EasyHandle(options: options) }
@@ -88,7 +91,7 @@ public final class ConcurrentHTTPClient {
             if inFlight.isEmpty {
                 if shouldStop() { return }
                 // Only retries waiting for their time.
-                if let soonest = delayed.map(\.notBefore).min() { Self.sleep(until: soonest) }
+                if let soonest = delayed.map(\.notBefore).min() { sleep(until: soonest) }
                 continue
             }
             var running: Int32 = 0
@@ -113,7 +116,7 @@ public final class ConcurrentHTTPClient {
                 // Wake for network activity, or for the next retry that becomes due.
                 var timeout = 100
                 if let soonest = delayed.map(\.notBefore).min() {
-                    let current = Self.now()
+                    let current = now()
                     timeout = soonest <= current ? 0 : min(timeout, Int((soonest - current) / 1_000_000) + 1)
                 }
                 var ready: Int32 = 0
@@ -122,12 +125,12 @@ public final class ConcurrentHTTPClient {
         }
     }
 
-    private static func now() -> UInt64 { SystemClock.monotonicNanoseconds() }
+    private func now() -> UInt64 { time.monotonicNanoseconds() }
 
-    private static func sleep(until deadline: UInt64) {
+    private func sleep(until deadline: UInt64) {
         let current = now()
         guard deadline > current else { return }
         // Rounded up: waking before the deadline would only spin.
-        SystemClock.sleep(milliseconds: Int((deadline - current + 999_999) / 1_000_000))
+        time.sleep(Int((deadline - current + 999_999) / 1_000_000))
     }
 }

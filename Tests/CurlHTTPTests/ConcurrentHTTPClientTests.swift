@@ -54,6 +54,22 @@ import Testing
         #expect(times[2...].allSatisfy { $0 - times[0] >= 30_000_000 }, "retries wait for their pause")
     }
 
+    /// The pause is on the client's clock: on a stepped one, an hour's pause is one recorded sleep, not an hour.
+    @Test func aRetrysPauseIsOnTheClientsClock() throws {
+        let server = try StandInServer { _, index in index == 0 ? .json(503, "{}") : .json(200, "{}") }
+        defer { server.shutdown() }
+        let time = SteppedTime(frozen: true)
+        let client = try ConcurrentHTTPClient(options: Self.options, maximumConcurrent: 2, time: time.source)
+        var statuses: [Int] = []
+        client.run([HTTPRequest(method: "GET", url: server.baseURL)]) { _, result in
+            guard case .success(let response) = result else { return nil }
+            statuses.append(response.status)
+            return response.status == 503 ? .init(request: HTTPRequest(method: "GET", url: server.baseURL), afterMilliseconds: 3_600_000) : nil
+        }
+        #expect(statuses == [503, 200])
+        #expect(time.sleeps == [3_600_000])
+    }
+
     @Test func transportFailuresAreReportedPerRequest() throws {
         let client = try ConcurrentHTTPClient(options: Self.options, maximumConcurrent: 3)
         var failures = 0
