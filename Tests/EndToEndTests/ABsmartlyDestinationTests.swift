@@ -14,22 +14,17 @@ import Testing
         let fullStory: SwitchableFullStory
         let fullStoryServer: StandInServer
         let collector: ABsmartlyStandIn
-        let emulator: EmulatorHarness
-        let queue: (sqs: LocalSQS, delivery: SQSQueueURL)?
+        let base: EmulatorRig
+
+        var emulator: EmulatorHarness { base.emulator }
 
         func invoke(_ body: String) throws -> JSONValue { try emulator.invoke(SignedEvents.restAPI(body: Array(body.utf8))).response }
 
         /// Lambda's event source mapping, by hand.
-        func drain() throws {
-            if let queue { try emulator.drain(queue.sqs, queue: queue.delivery) }
-        }
+        func drain() throws { try base.drain() }
 
-        func shutdown() -> String {
-            let output = emulator.stop()
-            fullStoryServer.shutdown()
-            collector.shutdown()
-            return output
-        }
+        @discardableResult
+        func shutdown() -> String { base.shutdown() }
     }
 
     static func rig(
@@ -39,28 +34,25 @@ import Testing
         let fullStoryServer = try StandInServer { switchable.reply($0, $1) }
         let collector = try collector ?? ABsmartlyStandIn()
         var variables: [String: String?] = [
-            "FULLSTORY_API_URL": fullStoryServer.baseURL, "ABSMARTLY_COLLECTOR_URL": collector.baseURL,
             "ABSMARTLY_API_KEY": ABsmartlyStandIn.apiKey, "ABSMARTLY_APPLICATION": ABsmartlyStandIn.application,
             "ABSMARTLY_ENVIRONMENT": ABsmartlyStandIn.environment,
         ]
         if !fullStory { variables["FULLSTORY_API_KEY"] = .some(nil) }
-        var queue: (LocalSQS, SQSQueueURL)?
-        if let queueName {
-            let sqs = try LocalSQS.start()
-            let queues = try sqs.makeQueues(queueName)
-            for (name, value) in sqs.functionEnvironment(queue: queues.delivery) { variables[name] = value }
-            queue = (sqs, queues.delivery)
-        }
         for (name, value) in environment { variables[name] = value }
-        return Rig(
-            fullStory: switchable, fullStoryServer: fullStoryServer, collector: collector, emulator: try EmulatorHarness(environment: variables),
-            queue: queue)
+        let base = try EmulatorRig(
+            standIns: [
+                .server(fullStoryServer, at: "FULLSTORY_API_URL"),
+                .init(variable: "ABSMARTLY_COLLECTOR_URL", baseURL: collector.baseURL, shutdown: { collector.shutdown() }),
+            ],
+            queueName: queueName, environment: variables)
+        return Rig(fullStory: switchable, fullStoryServer: fullStoryServer, collector: collector, base: base)
     }
 
     static func body(_ name: String) -> String { readFile(repositoryRoot + "/events/bodies/\(name).json") }
 
     @Test func aClosedConversationIsOneEventAndOneGoal() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         let response = try rig.invoke(Self.body("closed"))
         #expect(response.statusCode == 200)
         #expect(response.bodyJSON?["status"]?.string == "delivered")
@@ -91,6 +83,7 @@ import Testing
 
     @Test func aRatingIsANumber() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         #expect(try rig.invoke(Self.body("rated")).statusCode == 200)
         let goal = try #require(rig.collector.goals.first)
         #expect(goal.goal == "intercom_conversation_rated")
@@ -98,11 +91,11 @@ import Testing
         let properties = try JSONDocument(parsing: goal.properties).root
         #expect(properties["rating"]?.kind == .number && properties["rating"]?.int == 4)
         #expect(properties["remark"] == nil, "the customer's words stay out")
-        _ = rig.shutdown()
     }
 
     @Test func noExternalIDNoGoal() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         let response = try rig.invoke(Self.body("opened"))
         #expect(response.statusCode == 200)
         #expect(rig.collector.requests.isEmpty)
@@ -114,6 +107,7 @@ import Testing
 
     @Test func abSmartlyAlone() throws {
         let rig = try Self.rig(fullStory: false)
+        defer { rig.shutdown() }
         let response = try rig.invoke(Self.body("closed"))
         #expect(response.statusCode == 200)
         #expect(response.bodyJSON?["status"]?.string == "delivered")
@@ -131,6 +125,7 @@ import Testing
     @Test func aCollectorOutageIsQueuedAndTheDrainPublishesOnce() throws {
         let collector = try ABsmartlyStandIn(script: [1: .json(503, #"{"code":503,"message":"down"}"#), 2: .json(503, "{}"), 3: .json(503, "{}")])
         let rig = try Self.rig(collector: collector, queueName: "absmartly-outage")
+        defer { rig.shutdown() }
         let response = try rig.invoke(Self.body("closed"))
         #expect(response.statusCode == 200)
         #expect(rig.collector.requests.count == 3, "three tries within the budget")
@@ -139,7 +134,7 @@ import Testing
         #expect(rig.collector.goals.count == 1, "one goal after the drain")
         #expect(rig.collector.requests.count == 4)
         #expect(rig.fullStory.acceptedKeys.values.allSatisfy { $0 == 1 } && rig.fullStory.acceptedKeys.count == 1, "FullStory's event once")
-        let queue = try #require(rig.queue)
+        let queue = try #require(rig.base.queues)
         #expect(try queue.sqs.count(queue.delivery) == (0, 0))
         let output = rig.shutdown()
         #expect(output.contains(#""absmartly":"queued""#))
@@ -150,6 +145,7 @@ import Testing
 
     @Test func aFullStoryOutageLeavesTheGoalAlone() throws {
         let rig = try Self.rig(queueName: "absmartly-fullstory-outage")
+        defer { rig.shutdown() }
         rig.fullStory.set(.down)
         let response = try rig.invoke(Self.body("closed"))
         #expect(response.statusCode == 200)
@@ -159,7 +155,6 @@ import Testing
         try rig.drain()
         #expect(rig.fullStory.acceptedKeys.count == 1 && rig.fullStory.acceptedKeys.values.allSatisfy { $0 == 1 })
         #expect(rig.collector.goals.count == 1, "FullStory's redelivery never resends the goal")
-        _ = rig.shutdown()
     }
 
     /// Both destinations hanging: each gets its part of the webhook's time, both are queued, and Intercom has its
@@ -168,16 +163,16 @@ import Testing
         let hang = StandInServer.Reply.delayed(milliseconds: 6000, .init(.json(200, "{}")))
         let collector = try ABsmartlyStandIn(script: [1: hang, 2: hang, 3: hang])
         let rig = try Self.rig(collector: collector, queueName: "absmartly-both-slow")
+        defer { rig.shutdown() }
         rig.fullStory.set(.slow(milliseconds: 6000))
         let (response, milliseconds) = try rig.emulator.invoke(SignedEvents.restAPI(body: Array(Self.body("closed").utf8)))
         #expect(response.statusCode == 200)
         #expect(response.bodyJSON?["status"]?.string == "queued")
         #expect(milliseconds < Int(5000), "Intercom's timeout")
-        let queue = try #require(rig.queue)
+        let queue = try #require(rig.base.queues)
         let queued = try queue.sqs.client().receiveMessages(queue: queue.delivery, maximum: 10, visibilityTimeoutSeconds: 0).map(\.body)
         #expect(queued.filter { $0.contains(#""destination":"fullstory""#) }.count == 1)
         #expect(queued.filter { $0.contains(#""destination":"absmartly""#) }.count == 1)
-        _ = rig.shutdown()
     }
 
     /// A refused key (401) or a URL that is not the Collector's (404): queued, counted and alarmed, never dropped.
@@ -185,6 +180,7 @@ import Testing
     func aRefusalIsQueuedForAnOperator(status: Int) throws {
         let collector = try ABsmartlyStandIn(script: [1: .json(status, "")])
         let rig = try Self.rig(collector: collector, queueName: "absmartly-refused-\(status)")
+        defer { rig.shutdown() }
         let response = try rig.invoke(Self.body("closed"))
         #expect(response.statusCode == 200)
         #expect(rig.collector.requests.count == 1, "not retried within the webhook")
@@ -203,22 +199,23 @@ import Testing
         let rig = try Self.rig(environment: [
             "INTERCOM_PIN_SESSIONS": "true", "INTERCOM_API_URL": intercom.baseURL, "INTERCOM_ACCESS_TOKEN": IntercomStandIn.token,
         ])
+        defer { rig.shutdown() }
         let response = try rig.invoke(NotificationSamples.opened(externalID: Self.externalID))
         #expect(response.statusCode == 200)
         #expect(intercom.conversationAttribute(NotificationSamples.conversationID, "fs_session_id") == "111:222")
         #expect(rig.collector.goals.map(\.goal) == ["intercom_conversation_opened"])
         #expect(rig.fullStory.acceptedKeys.count == 1)
-        _ = rig.shutdown()
     }
 
     @Test func aRefusedGoalIsFinal() throws {
         let collector = try ABsmartlyStandIn(script: [1: ABsmartlyStandIn.invalid("goal name unknown")])
         let rig = try Self.rig(collector: collector, queueName: "absmartly-refused")
+        defer { rig.shutdown() }
         let response = try rig.invoke(Self.body("closed"))
         #expect(response.statusCode == 200)
         #expect(rig.collector.requests.count == 1, "not retried")
         #expect(rig.fullStory.acceptedKeys.count == 1)
-        let queue = try #require(rig.queue)
+        let queue = try #require(rig.base.queues)
         #expect(try queue.sqs.count(queue.delivery) == (0, 0))
         let output = rig.shutdown()
         #expect(output.contains("ABsmartly refused the goal; it is not retried") && output.contains("goal name unknown"))
@@ -228,6 +225,7 @@ import Testing
     @Test func withoutAQueueACollectorOutageAsksIntercomToRetry() throws {
         let collector = try ABsmartlyStandIn(script: [1: .json(503, "{}"), 2: .json(503, "{}"), 3: .json(503, "{}")])
         let rig = try Self.rig(collector: collector)
+        defer { rig.shutdown() }
         let response = try rig.invoke(Self.body("closed"))
         #expect(response.statusCode == 503)
         #expect(response.bodyJSON?["error"]?.string == "absmartly unavailable, retry later")
@@ -235,7 +233,6 @@ import Testing
         #expect(try rig.invoke(Self.body("closed")).statusCode == 200)
         #expect(rig.fullStory.acceptedKeys.count == 1)
         #expect(rig.collector.goals.count == 1)
-        _ = rig.shutdown()
     }
 
     @Test(arguments: [
@@ -244,6 +241,7 @@ import Testing
     ] as [([String: String?], String)])
     func configurationErrorsNameTheVariable(_ change: [String: String?], message: String) throws {
         let rig = try Self.rig(environment: change)
+        defer { rig.shutdown() }
         _ = try rig.emulator.invoke(SignedEvents.restAPI(body: Array(Self.body("closed").utf8)), emulatorStatus: 502)
         #expect(rig.shutdown().contains(message))
     }
@@ -252,6 +250,7 @@ import Testing
         let rig = try Self.rig(
             fullStory: false,
             environment: ["ABSMARTLY_COLLECTOR_URL": nil, "ABSMARTLY_API_KEY": nil, "ABSMARTLY_APPLICATION": nil, "ABSMARTLY_ENVIRONMENT": nil])
+        defer { rig.shutdown() }
         _ = try rig.emulator.invoke(SignedEvents.restAPI(body: Array(Self.body("closed").utf8)), emulatorStatus: 502)
         #expect(rig.shutdown().contains("FULLSTORY_API_KEY is required unless the ABsmartly destination is configured"))
     }

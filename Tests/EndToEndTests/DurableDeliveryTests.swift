@@ -58,13 +58,13 @@ import Testing
     struct DurableRig {
         let fullStory: SwitchableFullStory
         let rig: EndToEndTests.Rig
-        let sqs: LocalSQS
-        let queues: (delivery: SQSQueueURL, deadLetter: SQSQueueURL)
+        let queues: EmulatorRig.Queues
 
+        var sqs: LocalSQS { queues.sqs }
         var emulator: EmulatorHarness { rig.emulator }
         var requests: [StandInServer.Request] { rig.fullStory.requests }
 
-        func drain() throws -> (invocations: Int, failures: [String]) { try emulator.drain(sqs, queue: queues.delivery) }
+        func drain() throws -> (invocations: Int, failures: [String]) { try rig.base.drain() }
 
         /// Receives what is visible now without hiding it (visibility 0), as the mapping would hand it out.
         func receiveAll() throws -> [SQSClient.ReceivedMessage] {
@@ -72,17 +72,17 @@ import Testing
         }
     }
 
+    struct NoQueues: Error {}
+
     static func rig(
         _ name: String, fullStory: SwitchableFullStory = SwitchableFullStory(), environment: [String: String?] = [:],
         credentials: AWSCredentials? = nil, movesToDeadLetterQueue: Bool = false
     ) throws -> DurableRig {
-        let sqs = try LocalSQS.start()
-        let queues = try sqs.makeQueues(name)
-        var variables = sqs.functionEnvironment(queue: queues.delivery, credentials: credentials)
-        if movesToDeadLetterQueue { variables["DEAD_LETTER_QUEUE_URL"] = queues.deadLetter.url }
-        for (key, value) in environment { variables[key] = value }
-        let rig = try EndToEndTests.rig(fullStory: { fullStory.reply($0, $1) }, environment: variables)
-        return DurableRig(fullStory: fullStory, rig: rig, sqs: sqs, queues: queues)
+        let rig = try EndToEndTests.rig(
+            fullStory: { fullStory.reply($0, $1) }, environment: environment, queueName: name, credentials: credentials,
+            namesDeadLetterQueue: movesToDeadLetterQueue)
+        guard let queues = rig.base.queues else { throw NoQueues() }
+        return DurableRig(fullStory: fullStory, rig: rig, queues: queues)
     }
 
     /// A closed-conversation webhook with a notification id of its own, signed like the sample events.
@@ -108,6 +108,7 @@ import Testing
 
     @Test func anOutageLosesNothingAndTheDrainDeliversEachEventOnce() throws {
         let durable = try Self.rig("outage")
+        defer { durable.rig.shutdown() }
         durable.fullStory.set(.down)
         var slowest = 0
         for number in 0..<55 {
@@ -139,6 +140,7 @@ import Testing
     @Test(arguments: [429, 503])
     func aFailureMidBatchReportsTheRestWithoutCallingFullStory(_ status: Int) throws {
         let durable = try Self.rig("mid-batch-\(status)")
+        defer { durable.rig.shutdown() }
         try Self.queueWebhooks(durable, count: 4)
         let messages = try durable.receiveAll()
         #expect(messages.count == 4)
@@ -163,6 +165,7 @@ import Testing
 
     @Test func aForeignMessageIsReportedAndLeftForTheDeadLetterQueue() throws {
         let durable = try Self.rig("foreign")
+        defer { durable.rig.shutdown() }
         try Self.queueWebhooks(durable, count: 1)
         _ = try durable.sqs.client().sendMessage(queue: durable.queues.delivery, body: "Test message.", timeoutMilliseconds: 5000)
         let messages = try durable.receiveAll()
@@ -184,6 +187,7 @@ import Testing
         let sqs = try LocalSQS.start()
         let queues = try sqs.makeQueues("redrive", maxReceiveCount: 2)
         let rig = try EndToEndTests.rig(environment: sqs.functionEnvironment(queue: queues.delivery))
+        defer { rig.shutdown() }
         _ = try sqs.client().sendMessage(queue: queues.delivery, body: #"{"not":"ours"}"#, timeoutMilliseconds: 5000)
         for _ in 0..<4 {
             let messages = try sqs.client().receiveMessages(queue: queues.delivery, maximum: 10, visibilityTimeoutSeconds: 0)
@@ -193,11 +197,11 @@ import Testing
         }
         #expect(try sqs.count(queues.delivery) == (0, 0))
         #expect(try sqs.count(queues.deadLetter).visible == 1)
-        _ = rig.shutdown()
     }
 
     @Test func fullStoryRefusingTheEventDuringRedeliveryIsFinal() throws {
         let durable = try Self.rig("rejected")
+        defer { durable.rig.shutdown() }
         try Self.queueWebhooks(durable, count: 1)
         let messages = try durable.receiveAll()
         durable.fullStory.set(.status(400, #"{"code":"invalid_argument","message":"bad"}"#))
@@ -211,6 +215,7 @@ import Testing
 
     @Test func aBatchThatMeetsItsDeadlineReportsWhatIsLeft() throws {
         let durable = try Self.rig("deadline", environment: ["AWS_LAMBDA_FUNCTION_TIMEOUT": "4"])
+        defer { durable.rig.shutdown() }
         try Self.queueWebhooks(durable, count: 10)
         let messages = try durable.receiveAll()
         #expect(messages.count == 10)
@@ -229,6 +234,7 @@ import Testing
     @Test func theCircuitOpensAfterThreeFailuresAndClosesAfterAProbe() throws {
         // The period's arithmetic is CircuitBreakerTests' (an injected clock); this checks the bootstrap follows it.
         let durable = try Self.rig("circuit", environment: ["DELIVERY_CIRCUIT_SECONDS": "2"])
+        defer { durable.rig.shutdown() }
         durable.fullStory.set(.down)
         var perWebhook: [Int] = []
         for number in 0..<5 {
@@ -264,7 +270,6 @@ import Testing
         let (after, _) = try durable.emulator.invoke(Self.closedWebhook(number))
         #expect(after.bodyJSON?["status"]?.string == "delivered")
         #expect(durable.requests.count - before == 1)
-        _ = durable.rig.shutdown()
     }
 
     @Test func whenSQSRefusesTooTheWebhookIs503() throws {
@@ -272,6 +277,7 @@ import Testing
         var wrong = sqs.role
         wrong.secretAccessKey = "not-the-secret-access-key"
         let durable = try Self.rig("wrong-secret", credentials: wrong)
+        defer { durable.rig.shutdown() }
         durable.fullStory.set(.down)
         let (response, milliseconds) = try durable.emulator.invoke(Self.closedWebhook(1))
         #expect(response.statusCode == 503)
@@ -288,6 +294,7 @@ import Testing
     /// queue by the function (so its copy gets that queue's full retention) and is not reported.
     @Test func anExhaustedMessageIsMovedToTheDeadLetterQueueByTheFunction() throws {
         let durable = try Self.rig("exhausted", movesToDeadLetterQueue: true)
+        defer { durable.rig.shutdown() }
         let (sqs, queues) = (durable.sqs, durable.queues)
         try Self.queueWebhooks(durable, count: 1)
         durable.fullStory.set(.down)
@@ -307,6 +314,7 @@ import Testing
     /// Receives are not tries: a young message received many times is rescheduled, not dead-lettered.
     @Test func aYoungMessageReceivedManyTimesIsRescheduled() throws {
         let durable = try Self.rig("young", movesToDeadLetterQueue: true)
+        defer { durable.rig.shutdown() }
         let (sqs, queues) = (durable.sqs, durable.queues)
         try Self.queueWebhooks(durable, count: 1)
         durable.fullStory.set(.down)
@@ -337,9 +345,9 @@ import Testing
 
     @Test func withoutADeadLetterURLAnExhaustedMessageIsLeftToTheRedrivePolicy() throws {
         let durable = try Self.rig("exhausted-no-url")
+        defer { durable.rig.shutdown() }
         try Self.redeliverExhausted(durable)
         #expect(try durable.sqs.count(durable.queues.deadLetter) == (0, 0))
-        _ = durable.rig.shutdown()
     }
 
     /// A move that SQS refuses (the dead-letter queue deleted, a missing permission) loses nothing: the record is
@@ -348,6 +356,7 @@ import Testing
         let sqs = try LocalSQS.start()
         let missing = sqs.endpoint + "/123456789012/no-such-dead-letter-queue"
         let durable = try Self.rig("move-refused", environment: ["DEAD_LETTER_QUEUE_URL": missing])
+        defer { durable.rig.shutdown() }
         try Self.redeliverExhausted(durable)
         let output = durable.rig.shutdown()
         #expect(output.contains("cannot move the record to the dead-letter queue; it comes back"))
@@ -356,18 +365,19 @@ import Testing
 
     @Test func aForeignMessageIsMovedToTheDeadLetterQueueWhenItIsNamed() throws {
         let durable = try Self.rig("foreign-moved", movesToDeadLetterQueue: true)
+        defer { durable.rig.shutdown() }
         let (sqs, queues) = (durable.sqs, durable.queues)
         _ = try durable.sqs.client().sendMessage(queue: durable.queues.delivery, body: "Test message.", timeoutMilliseconds: 5000)
         let messages = try durable.receiveAll()
         let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
         #expect(SQSEventBuilder.failures(response).isEmpty)
         #expect(try sqs.client().receiveMessages(queue: queues.deadLetter, maximum: 10).map(\.body) == ["Test message."])
-        _ = durable.rig.shutdown()
     }
 
     /// A message larger than the queue takes is not sent: 503 (Intercom retries) and HandoffFailed.
     @Test func aMessageOverTheQueuesLimitIsNotSentAndCounted() throws {
         let durable = try Self.rig("too-large")
+        defer { durable.rig.shutdown() }
         durable.fullStory.set(.down)
         // 3,000 tags of 100 characters: a valid webhook whose event is over 256 KiB.
         let tags = (0..<3000).map { #"{"type":"tag","id":"\#($0)","name":"tag-\#($0)-\#(String(repeating: "x", count: 90))"}"# }
@@ -385,25 +395,26 @@ import Testing
     @Test func unreachableSQSIs503InTime() throws {
         let closed = "http://127.0.0.1:\(freeLoopbackPort())/123456789012/q"
         let durable = try Self.rig("unreachable", environment: ["DELIVERY_QUEUE_URL": closed])
+        defer { durable.rig.shutdown() }
         durable.fullStory.set(.slow(milliseconds: 8000))
         let (response, milliseconds) = try durable.emulator.invoke(Self.closedWebhook(1))
         #expect(response.statusCode == 503)
         #expect(milliseconds < 3000, "FullStory hanging and SQS down: \(milliseconds) ms")
-        _ = durable.rig.shutdown()
     }
 
     @Test func aHangingFullStoryIsQueuedWithin3Seconds() throws {
         let durable = try Self.rig("hanging")
+        defer { durable.rig.shutdown() }
         durable.fullStory.set(.slow(milliseconds: 8000))
         let (response, milliseconds) = try durable.emulator.invoke(Self.closedWebhook(1))
         #expect(response.bodyJSON?["status"]?.string == "queued")
         #expect(milliseconds < 3000, "\(milliseconds) ms")
         #expect(try durable.sqs.count(durable.queues.delivery).visible == 1)
-        _ = durable.rig.shutdown()
     }
 
     @Test func refusedCredentialsAreQueuedWithAnErrorAndRefusedEventsAreNot() throws {
         let durable = try Self.rig("credentials")
+        defer { durable.rig.shutdown() }
         durable.fullStory.set(.status(401, #"{"code":"unauthorized"}"#))
         let (queued, _) = try durable.emulator.invoke(Self.closedWebhook(1))
         #expect(queued.statusCode == 200)

@@ -1,3 +1,4 @@
+import AWSSQS
 import FlatJSON
 import ProductVersion
 import TestSupport
@@ -11,30 +12,36 @@ import Testing
     struct Rig {
         let fullStory: StandInServer
         let intercom: StandInServer
-        let emulator: EmulatorHarness
+        let base: EmulatorRig
 
-        func shutdown() -> String {
-            let output = emulator.stop()
-            fullStory.shutdown()
-            intercom.shutdown()
-            return output
-        }
+        var emulator: EmulatorHarness { base.emulator }
+
+        @discardableResult
+        func shutdown() -> String { base.shutdown() }
     }
 
+    /// FullStory's and Intercom's stand-ins answering as given, the token for Intercom, and what `EmulatorRig` adds.
     static func rig(
         fullStory: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply = { _, _ in .json(200, "{}") },
         intercom: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply = { _, _ in .json(200, contactWithSession) },
         environment: [String: String?] = [:], fullStoryTLS: TestCertificates.Identity? = nil,
-        intercomTLS: TestCertificates.Identity? = nil
+        intercomTLS: TestCertificates.Identity? = nil, queueName: String? = nil, credentials: AWSCredentials? = nil,
+        namesDeadLetterQueue: Bool = false
     ) throws -> Rig {
         let fullStoryServer = try StandInServer(tls: fullStoryTLS, respond: fullStory)
-        let intercomServer = try StandInServer(tls: intercomTLS, respond: intercom)
-        var variables: [String: String?] = [
-            "FULLSTORY_API_URL": fullStoryServer.baseURL, "INTERCOM_API_URL": intercomServer.baseURL,
-            "INTERCOM_ACCESS_TOKEN": EmulatorHarness.intercomToken,
-        ]
+        let intercomServer: StandInServer
+        do {
+            intercomServer = try StandInServer(tls: intercomTLS, respond: intercom)
+        } catch {
+            fullStoryServer.shutdown()
+            throw error
+        }
+        var variables: [String: String?] = ["INTERCOM_ACCESS_TOKEN": EmulatorHarness.intercomToken]
         for (name, value) in environment { variables[name] = value }
-        return Rig(fullStory: fullStoryServer, intercom: intercomServer, emulator: try EmulatorHarness(environment: variables))
+        let base = try EmulatorRig(
+            standIns: [.server(fullStoryServer, at: "FULLSTORY_API_URL"), .server(intercomServer, at: "INTERCOM_API_URL")],
+            queueName: queueName, credentials: credentials, namesDeadLetterQueue: namesDeadLetterQueue, environment: variables)
+        return Rig(fullStory: fullStoryServer, intercom: intercomServer, base: base)
     }
 
     static let expectedStatus: [String: Int] = [
@@ -44,6 +51,7 @@ import Testing
 
     @Test func everySampleEventThroughTheEmulator() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         var forwarded = 0
         for file in ["closed.v1", "closed.v2", "closed-base64.v1", "rated.v1", "rated.v2", "opened.v1", "opened.v2", "ping.v1", "ping.v2", "ignored-topic.v1", "ignored-topic.v2", "bad-signature.v1", "bad-signature.v2", "head.v1", "head.v2"] {
             let before = rig.fullStory.requests.count
@@ -63,13 +71,13 @@ import Testing
         // Every request says which version sent it.
         let agents = Set((rig.fullStory.requests + rig.intercom.requests).map { $0.header("User-Agent") })
         #expect(agents == [ProductVersion.userAgent])
-        _ = rig.shutdown()
     }
 
     @Test func rateLimitedThenAccepted() throws {
         let rig = try Self.rig(fullStory: { _, index in
             index == 0 ? .json(429, #"{"code":"too_many_requests","message":"slow"}"#, headers: [("Retry-After", "1")]) : .json(200, "{}")
         })
+        defer { rig.shutdown() }
         let (response, milliseconds) = try rig.emulator.invoke(file: "closed.v1.json")
         #expect(response.statusCode == 200)
         let requests = rig.fullStory.requests
@@ -77,30 +85,30 @@ import Testing
         #expect(requests[0].header("Idempotency-Key") == requests[1].header("Idempotency-Key"))
         #expect(requests[1].receivedAt - requests[0].receivedAt >= 1_000_000_000)
         #expect(milliseconds < 5000)
-        _ = rig.shutdown()
     }
 
     @Test func fullStoryDownAnswers503InTime() throws {
         let rig = try Self.rig(environment: ["FULLSTORY_API_URL": "http://127.0.0.1:\(freeLoopbackPort())"])
+        defer { rig.shutdown() }
         let (response, milliseconds) = try rig.emulator.invoke(file: "closed.v1.json")
         #expect(response.statusCode == 503)
         #expect(milliseconds < 5000)
         // The same process answers the next invocation.
         #expect(try rig.emulator.invoke(file: "ping.v1.json").response.statusCode == 200)
-        _ = rig.shutdown()
     }
 
     @Test func fullStoryHangingStillAnswersInTime() throws {
         let rig = try Self.rig(fullStory: { _, _ in .delayed(milliseconds: 8000, .init(.json(200, "{}"))) })
+        defer { rig.shutdown() }
         let (response, milliseconds) = try rig.emulator.invoke(file: "rated.v1.json")
         #expect(response.statusCode == 503)
         #expect(milliseconds < 5000)
         #expect(try rig.emulator.invoke(file: "head.v2.json").response.statusCode == 200)
-        _ = rig.shutdown()
     }
 
     @Test func failedContactLookupFallsBackToTheUser() throws {
         let rig = try Self.rig(intercom: { _, _ in .json(500, #"{"type":"error.list"}"#) })
+        defer { rig.shutdown() }
         let (response, _) = try rig.emulator.invoke(file: "closed.v2.json")
         #expect(response.statusCode == 200)
         let body = try JSONDocument(parsing: try #require(rig.fullStory.requests.first).body).root
@@ -113,33 +121,34 @@ import Testing
 
     @Test func redeliveryUsesTheSameKey() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         _ = try rig.emulator.invoke(file: "closed.v1.json")
         _ = try rig.emulator.invoke(file: "closed.v2.json")
         let keys = rig.fullStory.requests.map { $0.header("Idempotency-Key") }
         #expect(keys.count == 2)
         #expect(keys[0] != nil && keys[0] == keys[1])
-        _ = rig.shutdown()
     }
 
     @Test func badSignatureSendsNothing() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         #expect(try rig.emulator.invoke(file: "bad-signature.v2.json").response.statusCode == 401)
         #expect(rig.fullStory.requests.isEmpty)
         #expect(rig.intercom.requests.isEmpty)
-        _ = rig.shutdown()
     }
 
     @Test func missingAPIKeyIsAnInitErrorNamingIt() throws {
         let rig = try Self.rig(environment: ["FULLSTORY_API_KEY": nil])
+        defer { rig.shutdown() }
         let (response, _) = try rig.emulator.invoke(file: "ping.v1.json", emulatorStatus: 502)
         #expect(response["errorType"]?.string == "Runtime.InvalidConfiguration")
         #expect(response["errorMessage"]?.string?.hasPrefix("FULLSTORY_API_KEY") == true)
         #expect(rig.fullStory.requests.isEmpty)
-        _ = rig.shutdown()
     }
 
     @Test func unsignedModeWarnsLoudly() throws {
         let rig = try Self.rig(environment: ["INTERCOM_CLIENT_SECRET": nil, "INTERCOM_ALLOW_UNSIGNED": "true"])
+        defer { rig.shutdown() }
         #expect(try rig.emulator.invoke(file: "bad-signature.v1.json").response.statusCode == 200)
         let output = rig.shutdown()
         #expect(output.contains("INTERCOM_ALLOW_UNSIGNED=true: webhook signatures are NOT verified"))
@@ -147,6 +156,7 @@ import Testing
 
     @Test func logsAreJSONLinesWithASummaryPerInvocation() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         _ = try rig.emulator.invoke(file: "closed.v1.json")
         _ = try rig.emulator.invoke(file: "ping.v1.json")
         let output = rig.shutdown()

@@ -34,6 +34,7 @@ import Testing
     @Test(arguments: fullStoryFaults)
     func fullStoryFault(_ fault: FullStoryFault) throws {
         let rig = try EndToEndTests.rig(fullStory: { _, index in fault.reply(index) })
+        defer { rig.shutdown() }
         let (response, milliseconds) = try rig.emulator.invoke(file: "closed.v1.json")
         #expect(response.statusCode == fault.status)
         #expect(milliseconds < 5000, "answered after \(milliseconds) ms")
@@ -50,7 +51,6 @@ import Testing
         }
         // The same process answers the next invocation.
         #expect(try rig.emulator.invoke(file: "ping.v2.json").response.statusCode == 200)
-        _ = rig.shutdown()
     }
 
     static let intercomFaults: [(String, StandInServer.Reply)] = [
@@ -64,13 +64,13 @@ import Testing
     func intercomLookupFault(_ name: String) throws {
         let reply = try #require(Self.intercomFaults.first { $0.0 == name }?.1)
         let rig = try EndToEndTests.rig(intercom: { _, _ in reply })
+        defer { rig.shutdown() }
         let (response, milliseconds) = try rig.emulator.invoke(file: "closed.v2.json")
         #expect(response.statusCode == 200, "a failed lookup never fails the delivery")
         #expect(milliseconds < 5000)
         let body = try JSONDocument(parsing: try #require(rig.fullStory.requests.first).body).root
         #expect(body["user", "uid"]?.string == "5e68ece4-0ec8-4792-baac-02deba39e7fe")
         #expect(try rig.emulator.invoke(file: "ping.v1.json").response.statusCode == 200)
-        _ = rig.shutdown()
     }
 }
 

@@ -44,6 +44,7 @@ import Testing
     @Test func everyWebhookOutcomeWithoutAQueue() throws {
         let fullStory = SwitchableFullStory()
         let rig = try EndToEndTests.rig(fullStory: { fullStory.reply($0, $1) })
+        defer { rig.shutdown() }
         _ = try rig.emulator.invoke(file: "closed.v1.json")
         _ = try rig.emulator.invoke(file: "ping.v1.json")
         _ = try rig.emulator.invoke(file: "head.v2.json")
@@ -71,6 +72,7 @@ import Testing
 
     @Test func queuedAndRedeliveredOutcomes() throws {
         let durable = try DurableDeliveryTests.rig("metrics")
+        defer { durable.rig.shutdown() }
         durable.fullStory.set(.down)
         _ = try durable.emulator.invoke(DurableDeliveryTests.closedWebhook(1))
         durable.fullStory.set(.status(401, #"{"code":"unauthorized"}"#))
@@ -97,6 +99,7 @@ import Testing
 
     @Test func anUnlistedWorkspaceIsIgnoredCountedAndLogged() throws {
         let rig = try EndToEndTests.rig(environment: ["INTERCOM_APP_IDS": "another-workspace,one-more"])
+        defer { rig.shutdown() }
         let (response, _) = try rig.emulator.invoke(file: "closed.v2.json")
         #expect(response.statusCode == 200)
         #expect(response["body"]?.string == #"{"status":"ignored","reason":"app not allowed"}"#)

@@ -17,8 +17,9 @@ import Testing
     struct Rig {
         let fullStory: FullStoryStandIn
         let intercom: IntercomStandIn
-        let emulator: EmulatorHarness
-        let queue: (sqs: LocalSQS, delivery: SQSQueueURL)?
+        let base: EmulatorRig
+
+        var emulator: EmulatorHarness { base.emulator }
 
         func invoke(_ body: String) throws -> JSONValue { try emulator.invoke(SignedEvents.restAPI(body: Array(body.utf8))).response }
 
@@ -28,16 +29,10 @@ import Testing
         }
 
         /// Lambda's event source mapping, by hand.
-        func drain() throws {
-            if let queue { try emulator.drain(queue.sqs, queue: queue.delivery) }
-        }
+        func drain() throws { try base.drain() }
 
-        func shutdown() -> String {
-            let output = emulator.stop()
-            fullStory.shutdown()
-            intercom.shutdown()
-            return output
-        }
+        @discardableResult
+        func shutdown() -> String { base.shutdown() }
     }
 
     static func rig(
@@ -46,19 +41,16 @@ import Testing
     ) throws -> Rig {
         let intercom = try intercom ?? IntercomStandIn()
         let fullStory = try fullStory ?? FullStoryStandIn()
-        var variables: [String: String?] = [
-            "FULLSTORY_API_URL": fullStory.baseURL, "INTERCOM_API_URL": intercom.baseURL, "INTERCOM_ACCESS_TOKEN": IntercomStandIn.token,
-        ]
+        var variables: [String: String?] = ["INTERCOM_ACCESS_TOKEN": IntercomStandIn.token]
         if pinning { variables["INTERCOM_PIN_SESSIONS"] = "true" }
-        var queue: (LocalSQS, SQSQueueURL)?
-        if let queueName {
-            let sqs = try LocalSQS.start()
-            let queues = try sqs.makeQueues(queueName)
-            for (name, value) in sqs.functionEnvironment(queue: queues.delivery) { variables[name] = value }
-            queue = (sqs, queues.delivery)
-        }
         for (name, value) in environment { variables[name] = value }
-        return Rig(fullStory: fullStory, intercom: intercom, emulator: try EmulatorHarness(environment: variables), queue: queue)
+        let base = try EmulatorRig(
+            standIns: [
+                .init(variable: "FULLSTORY_API_URL", baseURL: fullStory.baseURL, shutdown: { fullStory.shutdown() }),
+                .init(variable: "INTERCOM_API_URL", baseURL: intercom.baseURL, shutdown: { intercom.shutdown() }),
+            ],
+            queueName: queueName, environment: variables)
+        return Rig(fullStory: fullStory, intercom: intercom, base: base)
     }
 
     static func opened(
@@ -82,6 +74,7 @@ import Testing
 
     @Test func pinsTheContactsSessionAndSendsOpenedToIt() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
         let response = try rig.invoke(Self.opened())
         #expect(response.statusCode == 200)
@@ -106,6 +99,7 @@ import Testing
     @Test(arguments: [false, true])
     func pinsListSessionsNewestSessionAndWritesItsLink(asNumbers: Bool) throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         rig.fullStory.setSessions(
             [Self.session("5843956264747008:7277829567598157832", minutesBefore: 10, asNumbers: asNumbers), Self.session("5843956264747008:1", minutesBefore: 3 * 24 * 60)],
             uid: "user-42")
@@ -124,6 +118,7 @@ import Testing
 
     @Test func anEmailConversationIsNotLookedForInFullStory() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         rig.fullStory.setSessions([Self.session("1:2", minutesBefore: 1)], uid: "user-42")
         #expect(try rig.invoke(Self.opened(source: "email")).statusCode == 200)
         #expect(rig.fullStory.listSessionsRequests.isEmpty)
@@ -134,16 +129,17 @@ import Testing
 
     @Test func nothingIsPinnedWhenTheNewestSessionIsTooOld() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         rig.fullStory.setSessions([Self.session("1:2", minutesBefore: 24 * 60 + 1)], uid: "user-42")
         #expect(try rig.invoke(Self.opened()).statusCode == 200)
         #expect(rig.fullStory.listSessionsRequests.count == 1)
         #expect(rig.intercom.conversationWrites.isEmpty)
         #expect(rig.openedSessions == [nil])
-        _ = rig.shutdown()
     }
 
     @Test func anAlreadyPinnedConversationNeedsNoLookupAndNoWrite() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", "9:9")
         #expect(try rig.invoke(Self.opened(pinned: "https://app.fullstory.com/ui/o-1/session/7%3A8")).statusCode == 200)
         #expect(rig.openedSessions == ["7:8"])
@@ -154,6 +150,7 @@ import Testing
 
     @Test func pinningIsOffByDefault() throws {
         let rig = try Self.rig(pinning: false)
+        defer { rig.shutdown() }
         rig.fullStory.setSessions([Self.session("1:2", minutesBefore: 1)], uid: "user-42")
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
         #expect(try rig.invoke(Self.opened()).statusCode == 200)
@@ -166,12 +163,13 @@ import Testing
     @Test func aFailedWriteIsQueuedAndTheDrainWritesIt() throws {
         let intercom = try IntercomStandIn(writeScript: [1: (IntercomStandIn.error(503, "service_unavailable", "down"), false)])
         let rig = try Self.rig(intercom: intercom, queueName: "pin-queued")
+        defer { rig.shutdown() }
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
         let response = try rig.invoke(Self.opened())
         #expect(response.statusCode == 200)
         #expect(response.bodyJSON?["status"]?.string == "delivered")
         #expect(rig.intercom.conversationAttribute(Self.conversationID, "fs_session_id") == nil)
-        let queue = try #require(rig.queue)
+        let queue = try #require(rig.base.queues)
         #expect(try queue.sqs.count(queue.delivery).visible == 1)
         try rig.drain()
         #expect(rig.intercom.conversationAttribute(Self.conversationID, "fs_session_id") == Self.contactLink)
@@ -188,6 +186,7 @@ import Testing
     @Test func aFailedWriteWithoutAQueueAsksIntercomToRetry() throws {
         let intercom = try IntercomStandIn(writeScript: [1: (IntercomStandIn.error(503, "service_unavailable", "down"), false)])
         let rig = try Self.rig(intercom: intercom)
+        defer { rig.shutdown() }
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
         let first = try rig.invoke(Self.opened())
         #expect(first.statusCode == 503)
@@ -218,17 +217,18 @@ import Testing
     @Test func aRetryFindsTheEarlierPinAndSendsTheSameEvent() throws {
         // The first write is applied, but answered with an error (as when the answer is lost on the way).
         let (rig, retry) = try Self.retryAfterALaterVisit(writeApplied: true)
+        defer { rig.shutdown() }
         #expect(retry.statusCode == 200)
         #expect(retry.bodyJSON?["status"]?.string == "delivered")
         #expect(rig.intercom.conversationWrites.count == 1, "the pin found is not written again")
         #expect(rig.openedSessions == ["111:222"])
         #expect(rig.fullStory.createEventRequests == 2)
-        _ = rig.shutdown()
     }
 
     @Test func aResendThatFindsAnotherSessionIsCountedDelivered() throws {
         // The retry resolves another session: FullStory refuses the key's other body; the event was delivered before.
         let (rig, retry) = try Self.retryAfterALaterVisit(writeApplied: false)
+        defer { rig.shutdown() }
         #expect(retry.statusCode == 200)
         #expect(retry.bodyJSON?["status"]?.string == "delivered")
         #expect(rig.openedSessions == ["111:222"])
@@ -241,6 +241,7 @@ import Testing
 
     @Test func theClosedEventStaysOnThePinAfterALaterVisit() throws {
         let rig = try Self.rig()
+        defer { rig.shutdown() }
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
         #expect(try rig.invoke(Self.opened()).statusCode == 200)
         // The customer comes back: the browser snippet overwrites the contact's attribute.
@@ -258,13 +259,14 @@ import Testing
         // The conversation attribute was never created: Intercom refuses the write.
         let intercom = try IntercomStandIn(dataAttributes: [.init(name: "fs_session_id", model: "contact", messengerWritable: true)])
         let rig = try Self.rig(intercom: intercom, queueName: "pin-refused")
+        defer { rig.shutdown() }
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
         for number in 1...2 {
             let response = try rig.invoke(Self.opened(notification: "notif_refused-\(number)", conversationID: "21547262120270\(number)"))
             #expect(response.statusCode == 200, "the event was delivered; a retry cannot help the pin")
         }
         #expect(rig.intercom.conversationWrites.count == 2)
-        let queue = try #require(rig.queue)
+        let queue = try #require(rig.base.queues)
         #expect(try queue.sqs.count(queue.delivery) == (0, 0), "not queued: it would be refused again")
         let output = rig.shutdown()
         let errors = output.split(separator: "\n").filter { $0.contains("Intercom refused to write the session on the conversation") }
@@ -278,6 +280,7 @@ import Testing
 
     @Test func aTicketLinkedToAPinnedConversationGoesOnItsSession() throws {
         let rig = try Self.rig(environment: ["FULLSTORY_EVENT_TOPICS": "ticket.created"])
+        defer { rig.shutdown() }
         rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
         #expect(try rig.invoke(Self.opened(conversationID: "215472629300001")).statusCode == 200)
         rig.intercom.setContactAttribute("696346bbaebb5a479d3851a3", "fs_session_id", "777:888")
@@ -293,6 +296,7 @@ import Testing
 
     @Test func pinningNeedsTheIntercomToken() throws {
         let rig = try Self.rig(environment: ["INTERCOM_ACCESS_TOKEN": nil])
+        defer { rig.shutdown() }
         _ = try rig.emulator.invoke(SignedEvents.restAPI(body: Array(Self.opened().utf8)), emulatorStatus: 502)
         #expect(rig.shutdown().contains("INTERCOM_PIN_SESSIONS needs INTERCOM_ACCESS_TOKEN"))
     }

@@ -26,6 +26,7 @@ import Testing
         let rig = try EndToEndTests.rig(
             fullStory: { _, _ in fullStoryUp.withLock { $0 } ? .json(200, "{}") : .json(503, #"{"code":"unavailable"}"#) },
             environment: environment, fullStoryTLS: certificates.trusted, intercomTLS: certificates.trusted)
+        defer { rig.shutdown() }
         #expect(rig.fullStory.baseURL.hasPrefix("https://"))
         for number in 0..<3 {
             let (response, _) = try rig.emulator.invoke(Self.closedWebhook(number))
@@ -41,7 +42,6 @@ import Testing
         let (queued, _) = try rig.emulator.invoke(Self.closedWebhook(3))
         #expect(queued.bodyJSON?["status"]?.string == "queued")
         #expect(try sqs.count(queues.delivery).visible == 1, "SendMessage over HTTPS, signed")
-        _ = rig.shutdown()
     }
 
     @Test func anUntrustedCertificateIsRefusedAndTheEventQueued() throws {
@@ -52,6 +52,7 @@ import Testing
         environment["SSL_CERT_FILE"] = certificates.authorityPath
         let rig = try EndToEndTests.rig(
             environment: environment, fullStoryTLS: certificates.untrusted, intercomTLS: certificates.trusted)
+        defer { rig.shutdown() }
         let (response, _) = try rig.emulator.invoke(Self.closedWebhook(1))
         #expect(response.statusCode == 200)
         #expect(response.bodyJSON?["status"]?.string == "queued")

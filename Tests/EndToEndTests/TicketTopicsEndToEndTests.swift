@@ -22,6 +22,7 @@ import Testing
 
     @Test func everyNewTopicIsDeliveredWhenSwitchedOn() throws {
         let rig = try EndToEndTests.rig(environment: ["FULLSTORY_EVENT_TOPICS": Self.optionalTopics])
+        defer { rig.shutdown() }
         for (file, name) in Self.expectedEvents {
             let before = rig.fullStory.requests.count
             let (response, _) = try rig.emulator.invoke(file: file)
@@ -40,11 +41,11 @@ import Testing
 
     @Test func offByDefault() throws {
         let rig = try EndToEndTests.rig()
+        defer { rig.shutdown() }
         for (file, _) in Self.expectedEvents where !file.hasPrefix("closed-by-fin") {
             let (response, _) = try rig.emulator.invoke(file: file)
             #expect(response.bodyJSON?["status"]?.string == "ignored", "\(file)")
         }
         #expect(rig.fullStory.requests.isEmpty)
-        _ = rig.shutdown()
     }
 }
