@@ -75,13 +75,15 @@ public final class WebhookFunction {
                 "this libcurl cannot sign AWS requests (CURLOPT_AWS_SIGV4): nothing can be queued, and events FullStory cannot take now rest on Intercom's one retry. Deploy with a libcurl of 7.75 or later built with AWS signing"
             )
         }
+        // FullStory first: its answer is the webhook's.
+        var destinations: [any Destination] = fullStory.map { [FullStoryDestination(client: $0, circuit: circuit, time: time)] } ?? []
+        destinations += others
         delivery = WebhookDelivery(
-            fullStory: fullStory, others: others, intercom: intercom, pinner: pinner,
-            handoff: queue.map { QueueHandoff(queue: $0.url, client: $0.client, canSign: canSign) }, circuit: circuit,
+            destinations: destinations, intercom: intercom, pinner: pinner,
+            handoff: queue.map { QueueHandoff(queue: $0.url, client: $0.client, canSign: canSign) },
             sessionAttribute: configuration.webhook.sessionAttribute, time: time)
         redelivery = Redelivery(
-            fullStory: fullStory, others: others, pinner: pinner, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, circuit: circuit,
-            time: time)
+            destinations: destinations, pinner: pinner, queue: queue, deadLetterQueue: configuration.deliveryQueue?.deadLetterQueue, time: time)
         if configuration.acceptsUnsignedRequests {
             logger.warning(
                 "INTERCOM_ALLOW_UNSIGNED=true: webhook signatures are NOT verified; anyone can send events. Local testing only."

@@ -127,7 +127,7 @@ import Testing
         #expect(result.reply.response.statusCode == 200)
         #expect(result.pin?.outcome == .pinned)
         #expect(rig.intercom.conversationAttribute(NotificationSamples.conversationID, "fs_session_id") == "111:222")
-        #expect(result.destinations.first.map { if case .queued = $0.outcome { true } else { false } } == true)
+        #expect(result.destinations.first { $0.destination == .abSmartly }.map { if case .queued = $0.outcome { true } else { false } } == true)
         #expect(rig.fullStory.recorded.count == 1)
     }
 

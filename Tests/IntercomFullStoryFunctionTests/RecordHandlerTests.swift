@@ -42,12 +42,12 @@ import Testing
         defer { server.shutdown() }
         let circuit = CircuitBreaker()
         for _ in 1..<CircuitBreaker.failureThreshold { circuit.record(available: false, now: SystemClock.monotonicNanoseconds()) }
-        let handler = FullStoryRedelivery(
+        let fullStory = FullStoryDestination(
             client: FullStoryClient(baseURL: server.baseURL, apiKey: "na1.key", http: try HTTPClient(options: .init(userAgent: "t"))),
             circuit: circuit, time: .system)
-        let (message, event) = try fullStoryEvent()
+        let (message, _) = try fullStoryEvent()
         var summary = Redelivery.Summary()
-        let outcome = handler.redeliver(event, of: message, attempt: attempt(stopped: stopped), summary: &summary)
+        let outcome = EventRedelivery(destinations: [fullStory], time: .system).redeliver(message, attempt: attempt(stopped: stopped), summary: &summary)
         return (outcome, summary, server.requests.count, circuit)
     }
 
@@ -81,7 +81,7 @@ import Testing
         #expect(outcome == .retry && requests == 0 && summary.fullStoryAttempts == 0)
     }
 
-    // MARK: Another destination
+    // MARK: Any destination
 
     final class ScriptedDestination: Destination {
         let name = DeliveryMessage.Destination.abSmartly
@@ -90,9 +90,11 @@ import Testing
 
         init(_ outcome: DestinationReport.Outcome) { self.outcome = outcome }
 
-        func prepare(_ draft: EventDraft) -> DestinationPreparation { .skip(DestinationReport(destination: name, outcome: .skipped(reason: "test"))) }
+        func prepare(_ draft: EventDraft, session: SessionChooser.Choice) -> DestinationPreparation {
+            .skip(DestinationReport(destination: name, outcome: .skipped(reason: "test")))
+        }
 
-        func send(_ request: DeliveryMessage.Request, budget: TimeBudget, logger: Logger, retrying: Bool) -> DestinationAttempt {
+        func send(_ request: DeliveryMessage.Request, _ sending: DestinationSend, budget: TimeBudget, logger: Logger) -> DestinationAttempt {
             sent.append(request)
             return DestinationAttempt(report: DestinationReport(destination: name, outcome: outcome))
         }
@@ -106,7 +108,7 @@ import Testing
         ] {
             let destination = ScriptedDestination(outcome)
             var summary = Redelivery.Summary()
-            let result = DestinationRedelivery(destinations: [destination]).redeliver(goal, attempt: Self.attempt(), summary: &summary)
+            let result = EventRedelivery(destinations: [destination], time: .system).redeliver(goal, attempt: Self.attempt(), summary: &summary)
             #expect(result == expected)
             #expect(destination.sent == [goal.request] && summary.destinations.map(\.outcome) == [outcome])
         }
@@ -115,10 +117,10 @@ import Testing
     @Test func aRecordOfADestinationThatIsOffIsSetAsideAndAStoppedOneWaits() throws {
         guard case .delivery(let goal) = try Self.message("goal.v2.json") else { throw Unexpected() }
         var summary = Redelivery.Summary()
-        #expect(DestinationRedelivery(destinations: []).redeliver(goal, attempt: Self.attempt(), summary: &summary) == .setAside)
+        #expect(EventRedelivery(destinations: [], time: .system).redeliver(goal, attempt: Self.attempt(), summary: &summary) == .setAside)
         let destination = ScriptedDestination(.delivered)
         let stopped = Self.attempt(stopped: [.destination(.abSmartly): "down"])
-        #expect(DestinationRedelivery(destinations: [destination]).redeliver(goal, attempt: stopped, summary: &summary) == .retry)
+        #expect(EventRedelivery(destinations: [destination], time: .system).redeliver(goal, attempt: stopped, summary: &summary) == .retry)
         #expect(destination.sent.isEmpty && summary.destinations.isEmpty)
     }
 

@@ -35,6 +35,15 @@ public struct DeliveryMessage: Sendable, Equatable {
             }
         }
 
+        /// The key the request itself carries (FullStory's `Idempotency-Key`, the unlinked variant's own after a full
+        /// session); `nil` when the message's key is the event's (the draft's).
+        public var idempotencyKey: String? {
+            switch self {
+            case .fullStory(let event): event.idempotencyKey
+            case .abSmartly: nil
+            }
+        }
+
         func body() -> [UInt8] {
             switch self {
             case .fullStory(let event): event.body()

@@ -51,7 +51,7 @@ public final class ABsmartlyClient {
         let body = request.body()
         var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"))
         return budget.attempts(
-            Self.retryPolicy, retrying: retrying, cappedAt: TimeBudget.abSmartlyAttemptMilliseconds, time: time, current: { report }
+            Self.retryPolicy, retrying: retrying, cappedAt: TimeBudget.abSmartlyAttemptMilliseconds, current: { report }
         ) { timeout in
             report.attempts += 1
             let start = time.monotonicNanoseconds()

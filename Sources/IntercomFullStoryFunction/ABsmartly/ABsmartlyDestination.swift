@@ -18,7 +18,7 @@ final class ABsmartlyDestination: Destination {
         self.time = time
     }
 
-    func prepare(_ draft: EventDraft) -> DestinationPreparation {
+    func prepare(_ draft: EventDraft, session: SessionChooser.Choice) -> DestinationPreparation {
         guard let uid = draft.externalID.flatMap(ABsmartlyUnit.hashed) else {
             return .skip(DestinationReport(destination: name, outcome: .skipped(reason: "no external_id")))
         }
@@ -28,11 +28,11 @@ final class ABsmartlyDestination: Destination {
         return .send(.abSmartly(ABsmartlyPublish(unitType: unitType, unitUID: uid, goal: goal, publishedAtMilliseconds: time.epochMilliseconds())))
     }
 
-    func send(_ request: DeliveryMessage.Request, budget: TimeBudget, logger: Logger, retrying: Bool) -> DestinationAttempt {
+    func send(_ request: DeliveryMessage.Request, _ sending: DestinationSend, budget: TimeBudget, logger: Logger) -> DestinationAttempt {
         guard case .abSmartly(let publish) = request else {
             return DestinationAttempt(report: DestinationReport(destination: name, outcome: .rejected(reason: "not an ABsmartly request")))
         }
-        return attempt(publish, budget: budget, logger: logger, retrying: retrying)
+        return attempt(publish, budget: budget, logger: logger, retrying: sending.retrying)
     }
 
     private func attempt(_ request: ABsmartlyPublish, budget: TimeBudget, logger: Logger, retrying: Bool) -> DestinationAttempt {

@@ -4,9 +4,10 @@ import SystemClock
 extension TimeBudget {
     /// A destination's tries within this budget: `policy`'s (one without `retrying`: redelivery, whose queue retries
     /// later), each with a timeout of at most `cappedAt`, none started with less than `minimumAttemptMilliseconds`
-    /// left. `attempt` gets its timeout; `current` is the outcome so far, returned when no try fits any more.
+    /// left, waiting on the budget's clock. `attempt` gets its timeout; `current` is the outcome so far, returned when
+    /// no try fits any more.
     func attempts<Outcome>(
-        _ policy: RetryPolicy, retrying: Bool, cappedAt cap: Int, time: TimeSource, current: () -> Outcome,
+        _ policy: RetryPolicy, retrying: Bool, cappedAt cap: Int, current: () -> Outcome,
         _ attempt: (_ timeoutMilliseconds: Int) -> RetryLoop.Attempt<Outcome>
     ) -> Outcome {
         RetryLoop.run(

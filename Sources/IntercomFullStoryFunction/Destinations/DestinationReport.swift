@@ -1,8 +1,8 @@
 import AWSSQS
 import IntercomFullStory
 
-/// What one destination beside FullStory did with a webhook's event or a queued request, for the answer, the
-/// metrics and the log line.
+/// What one destination did with a webhook's event or a queued request, for the answer, the metrics and the log
+/// line.
 public struct DestinationReport: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         case delivered
@@ -25,6 +25,22 @@ public struct DestinationReport: Sendable, Equatable {
     public var unavailable = false
     /// Set when the queue did not take what the destination could not.
     public var handoffFailure: SQSError?
+    /// The destination's own answer for Intercom, which the webhook gives unless a pin or another destination
+    /// failed (FullStory's: the event's name and session link); `nil` for one whose outcome is the answer's input.
+    public var reply: WebhookReply?
+    /// What only this destination's log line needs.
+    public var detail: Detail = .none
+
+    public enum Detail: Sendable, Equatable {
+        case none
+        /// FullStory's tries and the event as last tried (the unlinked variant after a full session).
+        case fullStory(FullStoryClient.Report, event: FullStoryEvent)
+    }
+
+    /// FullStory's tries and event, for FullStory's report.
+    public var fullStoryDelivery: (report: FullStoryClient.Report, event: FullStoryEvent)? {
+        if case .fullStory(let report, let event) = detail { (report, event) } else { nil }
+    }
 
     public init(destination: DeliveryMessage.Destination, outcome: Outcome) {
         self.destination = destination

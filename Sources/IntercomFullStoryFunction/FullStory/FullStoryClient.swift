@@ -8,7 +8,7 @@ import SystemClock
 /// within the delivery budget, always with the event's idempotency key.
 public final class FullStoryClient {
     /// What happened, for the response and the invocation's log line.
-    public struct Report: Sendable {
+    public struct Report: Sendable, Equatable {
         public var outcome: DeliveryOutcome
         public var attempts: Int
         public var lastStatus: Int?
@@ -52,7 +52,7 @@ public final class FullStoryClient {
         var report = Report(outcome: .unavailable(reason: "no attempt fitted in the time budget"), attempts: 0, sent: [])
         var sentUnlinked = false
         return budget.attempts(
-            Self.retryPolicy, retrying: retrying, cappedAt: TimeBudget.fullStoryAttemptMilliseconds, time: time, current: { report }
+            Self.retryPolicy, retrying: retrying, cappedAt: TimeBudget.fullStoryAttemptMilliseconds, current: { report }
         ) { timeout in
             report.attempts += 1
             report.sent.append(current)

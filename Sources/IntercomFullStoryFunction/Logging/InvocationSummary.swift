@@ -55,7 +55,8 @@ public enum InvocationSummary: Sendable {
                 fields["queuedBecause"] = "\(queued.reason.rawValue)"
             }
             if let failure = result.handoffFailure { fields["handoffFailed"] = "\(failure)" }
-            for report in result.destinations {
+            // FullStory's are the fields above; each other destination's are named after it.
+            for report in result.destinations where report.fullStoryDelivery == nil {
                 fields[report.destination.rawValue] = "\(report.label)"
                 switch report.outcome {
                 case .failed(let reason), .rejected(let reason), .skipped(let reason):
@@ -77,7 +78,7 @@ public enum InvocationSummary: Sendable {
             return fields
         case .redelivery(let summary):
             var fields: Logger.Metadata = [:]
-            for destination in Set(summary.destinations.map(\.destination)) {
+            for destination in Set(summary.destinations.filter { $0.fullStoryDelivery == nil }.map(\.destination)) {
                 let reports = summary.destinations.filter { $0.destination == destination }
                 fields[destination.rawValue] = "\(reports.filter { $0.outcome == .delivered }.count) of \(reports.count) delivered"
             }

@@ -1,16 +1,25 @@
 import IntercomFullStory
 
-/// A destination's own metrics (FullStory's keep their first names: `Delivered`, `Queued`…).
+/// Each destination's metrics, by outcome (FullStory's keep their first names: `Delivered`, `Queued`…, and
+/// `Redelivered` for what the delivery queue's records delivered).
 struct DestinationMetrics {
-    var delivered, queued, rejected, skipped, unavailable, refusedKey: Metric
+    var delivered, redelivered, queued, rejected: Metric
+    /// `nil`: the destination never skips an event it is given.
+    var skipped: Metric?
+    var unavailable, refusedKey: Metric
+    /// Its tries and the time spent waiting for its answers (`FullStoryLatency`), where they are published.
+    var attempts: Metric?
 
-    static func of(_ destination: DeliveryMessage.Destination) -> DestinationMetrics? {
+    static func of(_ destination: DeliveryMessage.Destination) -> DestinationMetrics {
         switch destination {
-        case .fullStory: nil
+        case .fullStory:
+            DestinationMetrics(
+                delivered: .delivered, redelivered: .redelivered, queued: .queued, rejected: .rejected, skipped: nil,
+                unavailable: .fullStoryUnavailable, refusedKey: .fullStoryRefusedKey, attempts: .fullStoryAttempts)
         case .abSmartly:
             DestinationMetrics(
-                delivered: .abSmartlyDelivered, queued: .abSmartlyQueued, rejected: .abSmartlyRejected, skipped: .abSmartlySkipped,
-                unavailable: .abSmartlyUnavailable, refusedKey: .abSmartlyRefusedKey)
+                delivered: .abSmartlyDelivered, redelivered: .abSmartlyDelivered, queued: .abSmartlyQueued, rejected: .abSmartlyRejected,
+                skipped: .abSmartlySkipped, unavailable: .abSmartlyUnavailable, refusedKey: .abSmartlyRefusedKey, attempts: nil)
         }
     }
 }

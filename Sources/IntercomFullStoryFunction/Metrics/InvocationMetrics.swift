@@ -14,70 +14,54 @@ public struct InvocationMetrics: Sendable, Equatable {
 
     public subscript(_ metric: Metric) -> Int { counts[metric.rawValue] }
 
-    /// One destination's report, under its own metrics.
-    mutating func add(_ report: DestinationReport) {
-        guard let metrics = DestinationMetrics.of(report.destination) else { return }
+    /// One destination's report, under its own metrics (`redelivered`: a queued record's, which FullStory counts
+    /// apart).
+    mutating func add(_ report: DestinationReport, redelivered: Bool = false) {
+        let metrics = DestinationMetrics.of(report.destination)
         switch report.outcome {
-        case .delivered: add(metrics.delivered)
+        case .delivered: add(redelivered ? metrics.redelivered : metrics.delivered)
         case .queued: add(metrics.queued)
         case .rejected: add(metrics.rejected)
-        case .skipped: add(metrics.skipped)
+        case .skipped: if let skipped = metrics.skipped { add(skipped) }
         case .failed: break
         }
         if report.unavailable { add(metrics.unavailable) }
         if report.refusedCredentials { add(metrics.refusedKey) }
         if report.handoffFailure != nil { add(.handoffFailed) }
-    }
-
-    mutating func addFullStoryCalls(attempts: Int, milliseconds: Double) {
-        add(.fullStoryAttempts, attempts)
-        if attempts > 0 { fullStoryLatency = (fullStoryLatency ?? 0) + milliseconds }
+        if let attempts = metrics.attempts {
+            add(attempts, report.attempts)
+            if report.attempts > 0 { fullStoryLatency = (fullStoryLatency ?? 0) + report.milliseconds }
+        }
     }
 
     /// A webhook's metrics from its reply and delivery.
     public init(webhook result: WebhookResult) {
-        // A pin's or another destination's failure may change the answer (503); FullStory's event counts by its
-        // own, and only when FullStory had it (without FullStory, the other destinations count below).
-        let fullStoryHadIt = result.report != nil
-        switch (result.eventReply ?? result.reply).outcome {
-        case .delivered: if fullStoryHadIt { add(.delivered) }
-        case .queued:
-            if fullStoryHadIt {
-                add(.queued)
-                add(result.queued?.reason == .fullStoryRefusedCredentials ? .fullStoryRefusedKey : .fullStoryUnavailable)
-            }
-        case .rejectedByFullStory: add(.rejected)
+        // What no destination answered; a destination's outcome counts by its report, whatever the answer became.
+        switch result.reply.outcome {
         case .ignored: add(.ignored)
         case .appNotAllowed: add(.appNotAllowed)
         case .unauthorized: add(.unauthorized)
         case .badRequest, .payloadTooLarge, .methodNotAllowed: add(.badRequest)
-        case .fullStoryUnavailable: add(.fullStoryUnavailable)
-        case .fullStoryRefusedCredentials: add(.fullStoryRefusedKey)
-        case .health, .ping, .pinNotWritten, .skipped, .rejectedByDestination, .destinationUnavailable: break
+        case .health, .ping, .pinNotWritten, .skipped, .rejectedByDestination, .destinationUnavailable, .delivered, .queued,
+            .rejectedByFullStory, .fullStoryUnavailable, .fullStoryRefusedCredentials:
+            break
         }
         for report in result.destinations { add(report) }
-        if result.handoffFailure != nil { add(.handoffFailed) }
         if result.pinHandoffFailure != nil { add(.handoffFailed) }
         if let pin = result.pin {
             if pin.outcome == .pinned { add(.sessionPinned) }
             if pin.writeFailed { add(.pinFailed) }
             if pin.refused { add(.pinRefused) }
         }
-        if let report = result.report { addFullStoryCalls(attempts: report.attempts, milliseconds: report.fullStoryMilliseconds) }
     }
 
     /// A redelivery batch's metrics, per record.
     public init(redelivery summary: Redelivery.Summary) {
-        add(.redelivered, summary.delivered)
         add(.redeliveryFailed, summary.failed)
         add(.deadLettered, summary.deadLettered)
-        add(.rejected, summary.rejected)
-        add(.fullStoryUnavailable, summary.fullStoryUnavailable)
-        add(.fullStoryRefusedKey, summary.fullStoryRefusedCredentials)
         add(.sessionPinned, summary.pinned)
         add(.pinFailed, summary.pinFailed)
         add(.pinRefused, summary.pinRefused)
-        for report in summary.destinations { add(report) }
-        addFullStoryCalls(attempts: summary.fullStoryAttempts, milliseconds: summary.fullStoryMilliseconds)
+        for report in summary.destinations { add(report, redelivered: true) }
     }
 }

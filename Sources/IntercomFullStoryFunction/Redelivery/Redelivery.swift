@@ -4,24 +4,20 @@ import LambdaRuntime
 import Logging
 import SystemClock
 
-/// Answers an SQS event from the delivery queue: each record goes once to its own destination (FullStory's event
-/// with the key and body the webhook tried, another destination's request as first tried) or, for a pin, to the
-/// conversation. The batch's mechanics (time, reported failures, the schedule, the dead-letter queue) are
+/// Answers an SQS event from the delivery queue: each record goes once to its own destination, as the webhook
+/// last tried it (`EventRedelivery`), or for a pin, to the conversation (`PinRedelivery`). The batch's mechanics (time, reported failures, the schedule, the dead-letter queue) are
 /// `PartialBatchRunner`'s; each kind of record has its handler.
 public final class Redelivery {
     private let runner: PartialBatchRunner
-    /// `nil` when FullStory is off: its queued events go to the dead-letter queue, to be redriven once it is on.
-    private let fullStory: FullStoryRedelivery?
-    private let others: DestinationRedelivery
+    private let events: EventRedelivery
     private let pins: PinRedelivery
 
     init(
-        fullStory: FullStoryClient?, others: [any Destination], pinner: SessionPinner?, queue: (url: SQSQueueURL, client: SQSClient)?,
-        deadLetterQueue: SQSQueueURL?, circuit: CircuitBreaker?, time: TimeSource
+        destinations: [any Destination], pinner: SessionPinner?, queue: (url: SQSQueueURL, client: SQSClient)?, deadLetterQueue: SQSQueueURL?,
+        time: TimeSource
     ) {
         runner = PartialBatchRunner(queue: queue, deadLetterQueue: deadLetterQueue, time: time)
-        self.fullStory = fullStory.map { FullStoryRedelivery(client: $0, circuit: circuit, time: time) }
-        self.others = DestinationRedelivery(destinations: others)
+        events = EventRedelivery(destinations: destinations, time: time)
         pins = PinRedelivery(pinner: pinner)
     }
 
@@ -44,11 +40,7 @@ public final class Redelivery {
         case .success(.delivery(let message)):
             attempt.logger[metadataKey: "idempotencyKey"] = "\(message.idempotencyKey)"
             attempt.logger[metadataKey: "destination"] = "\(message.destination.rawValue)"
-            // FullStory's while it is off goes with the other destinations', which set it aside.
-            if case .fullStory(let event) = message.request, let fullStory {
-                return fullStory.redeliver(event, of: message, attempt: attempt, summary: &summary)
-            }
-            return others.redeliver(message, attempt: attempt, summary: &summary)
+            return events.redeliver(message, attempt: attempt, summary: &summary)
         case .failure(let problem):
             // Never dropped silently: moved to the dead-letter queue, or reported until the redrive policy moves it
             // there.
