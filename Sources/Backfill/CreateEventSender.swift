@@ -43,48 +43,46 @@ final class CreateEventSender {
 
     /// Sends `events`; `onResult` is called for each as it ends (with the key of the event as given, also when
     /// its unlinked variant was what went through). Stops early when `shouldStop` says so, or when FullStory
-    /// refuses our key (thrown after the transfers in flight end).
+    /// refuses our key (thrown after the transfers in flight end). Each event's attempts follow `RetryLoop.next`.
     func send(_ events: [FullStoryEvent], shouldStop: () -> Bool, onResult: (Result) -> Void) throws(CredentialsRefused) {
         var attempts = [Int](repeating: 0, count: events.count)
         var current = events
         var refusedCredentials: Int?
         var generator = SystemRandomNumberGenerator()
-        client.run(events.map(request), shouldStop: { refusedCredentials != nil || shouldStop() }) { index, result in
+        client.run(events.map(request), shouldStop: { refusedCredentials != nil || shouldStop() }) { index, response in
             attempts[index] += 1
             let key = events[index].idempotencyKey
-            let reply: FullStoryReply
-            switch result {
+            let attempt: RetryLoop.Attempt<Result>
+            switch response {
             case .success(let response):
-                reply = FullStoryReply.classify(status: response.status, body: response.body, retryAfter: response.header("Retry-After"))
+                switch FullStoryReply.classify(status: response.status, body: response.body, retryAfter: response.header("Retry-After")) {
+                case .accepted:
+                    attempt = .finished(.sent(key: key))
+                case .sessionFull where current[index].link != .unlinked:
+                    current[index] = current[index].unlinked()
+                    attempt = .again(.refused(key: key, status: 400, code: "session_page_limit_exceeded"))
+                case .sessionFull:
+                    attempt = .finished(.refused(key: key, status: 400, code: "session_page_limit_exceeded"))
+                case .rejected(let status, let code), .keyUsedWithAnotherBody(let status, let code):
+                    attempt = .finished(.refused(key: key, status: status, code: code))
+                case .refused(let status, _):
+                    refusedCredentials = status
+                    return nil
+                case .retryable(let status, let retryAfter):
+                    attempt = .failed(.failed(key: key, reason: "FullStory answered \(status)"), retryAfterMilliseconds: retryAfter.map { $0 * 1000 })
+                }
             case .failure(let error):
-                reply = .retryable(status: 0, retryAfterSeconds: nil)
-                if attempts[index] >= Self.retryPolicy.maximumAttempts {
-                    onResult(.failed(key: key, reason: "FullStory \(error)"))
-                    return nil
-                }
+                attempt = .failed(.failed(key: key, reason: "FullStory \(error)"), retryAfterMilliseconds: nil)
             }
-            switch reply {
-            case .accepted:
-                onResult(.sent(key: key))
-            case .sessionFull where current[index].link != .unlinked:
-                current[index] = current[index].unlinked()
+            switch RetryLoop.next(after: attempt, number: attempts[index], policy: Self.retryPolicy, using: &generator) {
+            case .done(let result):
+                onResult(result)
+                return nil
+            case .again:
                 return .init(request: request(current[index]), afterMilliseconds: 0)
-            case .sessionFull:
-                onResult(.refused(key: key, status: 400, code: "session_page_limit_exceeded"))
-            case .rejected(let status, let code), .keyUsedWithAnotherBody(let status, let code):
-                onResult(.refused(key: key, status: status, code: code))
-            case .refused(let status, _):
-                refusedCredentials = status
-            case .retryable(let status, let retryAfter):
-                let step = Self.retryPolicy.next(
-                    after: attempts[index], retryAfterMilliseconds: retryAfter.map { $0 * 1000 }, using: &generator)
-                guard case .retry(let wait) = step else {
-                    onResult(.failed(key: key, reason: status == 0 ? "FullStory unreachable" : "FullStory answered \(status)"))
-                    return nil
-                }
-                return .init(request: request(current[index]), afterMilliseconds: wait)
+            case .wait(let milliseconds, _):
+                return .init(request: request(current[index]), afterMilliseconds: milliseconds)
             }
-            return nil
         }
         if let status = refusedCredentials { throw CredentialsRefused(status: status) }
     }

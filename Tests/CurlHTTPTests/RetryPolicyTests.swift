@@ -73,4 +73,22 @@ import Testing
         #expect(outcome == 503)
         #expect(time.sleeps.isEmpty)
     }
+
+    /// The decision between attempts, for a caller that drives its own (the concurrent sender): the same as the
+    /// loop's, attempt by attempt.
+    @Test func eachStepIsTheLoopsDecision() {
+        var generator = SystemRandomNumberGenerator()
+        func next(_ result: RetryLoop.Attempt<String>, _ number: Int) -> String {
+            switch RetryLoop.next(after: result, number: number, policy: Self.policy, using: &generator) {
+            case .done(let outcome): "done \(outcome)"
+            case .again: "again"
+            case .wait(let milliseconds, let outcome): "wait \(milliseconds >= 50 && milliseconds <= 100) after \(outcome)"
+            }
+        }
+        #expect(next(.finished("200"), 1) == "done 200")
+        #expect(next(.again("full"), 1) == "again")
+        #expect(next(.again("full"), 4) == "done full", "the last attempt's resend is not made")
+        #expect(next(.failed("503", retryAfterMilliseconds: nil), 1) == "wait true after 503")
+        #expect(next(.failed("503", retryAfterMilliseconds: nil), 4) == "done 503")
+    }
 }

@@ -50,8 +50,8 @@ final class EmulatorHarness {
         (process, invokePort) = try Self.start(environment: environment)
     }
 
-    /// The emulator, started on two free ports and listening. Another process may still take a port between its
-    /// choice and the emulator's bind; the emulator then stops ("address already in use") and is started again on
+    /// The emulator, started on two free ports and listening on both. Another process may still take a port between
+    /// its choice and the emulator's bind; the emulator then stops ("address already in use") and is started again on
     /// other ports (at most three times).
     private static func start(environment: [String: String]) throws -> (ChildProcess, Int) {
         var attempt = 0
@@ -65,11 +65,8 @@ final class EmulatorHarness {
                     "--runtime-api-address", "127.0.0.1:\(ports[1])", bootstrapPath,
                 ],
                 environment: environment, outputPath: "/tmp/intercom-fullstory-e2e-\(getpid())-\(ports[0]).log")
-            switch waitUntilListening(process, port: ports[0]) {
-            case .listening: return (process, ports[0])
-            case .exited: break  // reaped already: no signal to a pid that may be another's now
-            case .silent: process.terminate()
-            }
+            if waitUntilListening(process, ports: ports) { return (process, ports[0]) }
+            process.terminate()
             let output = process.output
             unlink(process.outputPath)
             if attempt < 3 && output.contains("address already in use") { continue }
@@ -77,19 +74,21 @@ final class EmulatorHarness {
         }
     }
 
-    private enum Start { case listening, exited, silent }
-
-    /// Whether `process` listens on `port` within 5 seconds, or exited first.
-    private static func waitUntilListening(_ process: ChildProcess, port: Int) -> Start {
+    /// Whether `process` listens on every one of `ports` (its invocations and its Runtime API, which the function
+    /// reaches) within 5 seconds; false as soon as it exits.
+    private static func waitUntilListening(_ process: ChildProcess, ports: [Int]) -> Bool {
+        var waiting = ports
         for _ in 0..<500 {
-            if process.waitForExit(timeoutMilliseconds: 0) != nil { return .exited }
-            if let fd = TestHTTP.connectLoopback(port: port) {
+            if process.waitForExit(timeoutMilliseconds: 0) != nil { return false }
+            waiting.removeAll { port in
+                guard let fd = TestHTTP.connectLoopback(port: port) else { return false }
                 close(fd)
-                return .listening
+                return true
             }
+            if waiting.isEmpty { return true }
             usleep(10_000)
         }
-        return .silent
+        return false
     }
 
     /// Invokes the function with one API Gateway event; returns the proxy response and the time it took.

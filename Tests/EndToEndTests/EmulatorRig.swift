@@ -38,22 +38,23 @@ final class EmulatorRig {
         standIns: [StandIn], queueName: String? = nil, credentials: AWSCredentials? = nil, namesDeadLetterQueue: Bool = false,
         environment: [String: String?] = [:]
     ) throws {
-        var variables: [String: String?] = [:]
-        for standIn in standIns { variables[standIn.variable] = standIn.baseURL }
-        if let queueName {
-            let sqs = try LocalSQS.start()
-            let made = try sqs.makeQueues(queueName)
-            for (name, value) in sqs.functionEnvironment(queue: made.delivery, credentials: credentials) { variables[name] = value }
-            if namesDeadLetterQueue { variables["DEAD_LETTER_QUEUE_URL"] = made.deadLetter.url }
-            queues = Queues(sqs: sqs, delivery: made.delivery, deadLetter: made.deadLetter)
-        } else {
-            queues = nil
-        }
-        for (name, value) in environment { variables[name] = value }
         stops = standIns.map(\.shutdown)
         do {
+            var variables: [String: String?] = [:]
+            for standIn in standIns { variables[standIn.variable] = standIn.baseURL }
+            if let queueName {
+                let sqs = try LocalSQS.start()
+                let made = try sqs.makeQueues(queueName)
+                for (name, value) in sqs.functionEnvironment(queue: made.delivery, credentials: credentials) { variables[name] = value }
+                if namesDeadLetterQueue { variables["DEAD_LETTER_QUEUE_URL"] = made.deadLetter.url }
+                queues = Queues(sqs: sqs, delivery: made.delivery, deadLetter: made.deadLetter)
+            } else {
+                queues = nil
+            }
+            for (name, value) in environment { variables[name] = value }
             emulator = try EmulatorHarness(environment: variables)
         } catch {
+            // The stand-ins were started for this rig: nothing else stops them.
             for stop in stops { stop() }
             throw error
         }

@@ -208,10 +208,15 @@ import Testing
     static func retryAfterALaterVisit(writeApplied: Bool) throws -> (Rig, JSONValue) {
         let intercom = try IntercomStandIn(writeScript: [1: (IntercomStandIn.error(503, "service_unavailable", "down"), writeApplied)])
         let rig = try Self.rig(intercom: intercom)
-        rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
-        #expect(try rig.invoke(Self.opened()).statusCode == 503)
-        rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", "333:444")
-        return (rig, try rig.invoke(Self.opened(attempt: 2)))
+        do {
+            rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", Self.contactLink)
+            #expect(try rig.invoke(Self.opened()).statusCode == 503)
+            rig.intercom.setContactAttribute(Self.contactID, "fs_session_id", "333:444")
+            return (rig, try rig.invoke(Self.opened(attempt: 2)))
+        } catch {
+            rig.shutdown()
+            throw error
+        }
     }
 
     @Test func aRetryFindsTheEarlierPinAndSendsTheSameEvent() throws {

@@ -2,12 +2,15 @@
 import Glibc
 #endif
 import FileContents
+import Synchronization
 import SystemClock
 
 /// A child process started with `posix_spawn`, its standard output and error going to one file.
 public final class ChildProcess: Sendable {
     public let pid: pid_t
     public let outputPath: String
+    /// Its exit status once reaped: after that no signal goes to `pid`, which may be another process's by then.
+    private let exitStatus = Mutex<Int32?>(nil)
 
     public struct SpawnError: Error, CustomStringConvertible {
         public let description: String
@@ -57,24 +60,34 @@ public final class ChildProcess: Sendable {
     public func waitForExit(timeoutMilliseconds: Int) -> Int32? {
         let deadline = SystemClock.monotonicNanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
         while true {
+            if let status = exitStatus.withLock({ $0 }) { return status }
             var status: Int32 = 0
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid {
                 // WIFEXITED / WEXITSTATUS, spelled out (they are macros).
-                return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+                let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+                exitStatus.withLock { $0 = exit }
+                return exit
             }
             if result < 0 || SystemClock.monotonicNanoseconds() >= deadline { return nil }
             usleep(10_000)
         }
     }
 
-    /// Sends `signal` (SIGKILL, SIGTERM, SIGINT) without waiting.
-    public func send(_ signal: Int32) { kill(pid, signal) }
+    /// Whether it was reaped (it exited and `waitForExit` saw it).
+    public var hasExited: Bool { exitStatus.withLock { $0 != nil } }
+
+    /// Sends `signal` (SIGKILL, SIGTERM, SIGINT) without waiting; nothing once it was reaped.
+    public func send(_ signal: Int32) {
+        guard !hasExited else { return }
+        kill(pid, signal)
+    }
 
     public func terminate() {
+        guard !hasExited else { return }
         kill(pid, SIGTERM)
         if waitForExit(timeoutMilliseconds: 2000) == nil {
-            kill(pid, SIGKILL)
+            send(SIGKILL)
             _ = waitForExit(timeoutMilliseconds: 2000)
         }
     }

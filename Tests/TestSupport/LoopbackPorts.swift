@@ -4,7 +4,7 @@ import Glibc
 import Synchronization
 
 /// `count` distinct free TCP ports on 127.0.0.1 for a child process to listen on, each bound here until all are
-/// chosen, then released. They come from outside the kernel's ephemeral range
+/// chosen, then released. They come from outside the kernel's ephemeral range where it leaves room
 /// (`/proc/sys/net/ipv4/ip_local_port_range`): a port the kernel chose (bind to port 0) is one it hands out again,
 /// as the local port of any test's outgoing connection or another stand-in's listener, in the moment between its
 /// release here and the child's bind (the emulator's log said "bind: address already in use"). No port is handed
@@ -20,9 +20,16 @@ public func freeLoopbackPorts(_ count: Int) -> [Int] {
         sockets.append(fd)
         if bindLoopback(fd, port: port) { ports.append(port) }
     }
-    // Every port of 20,000 candidates in use would be a broken machine; a port nothing listens on is still a
-    // port, and the child's own bind then names the problem.
-    while ports.count < count { ports.append(candidates.lowerBound + ports.count) }
+    // A thousand busy candidates in a row: the kernel chooses the rest (still distinct: every socket is held).
+    while ports.count < count {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        sockets.append(fd)
+        guard bindLoopback(fd, port: 0) else { break }
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        ports.append(Int(UInt16(bigEndian: address.sin_port)))
+    }
     return ports
 }
 

@@ -12,6 +12,38 @@ public enum RetryLoop {
         case again(Outcome)
     }
 
+    /// What follows an attempt, as the policy says.
+    public enum Next<Outcome> {
+        /// No further attempt: this is the last outcome.
+        case done(Outcome)
+        /// Another attempt at once (the unlinked resend), within the attempts left.
+        case again
+        /// Another attempt after this wait, following this outcome.
+        case wait(milliseconds: Int, after: Outcome)
+    }
+
+    /// What follows attempt `number`'s `result` under `policy`: the decision `run` makes between attempts, for a
+    /// caller that drives its own attempts (the concurrent sender, whose transfers are not one loop). The time left
+    /// is asked for only after a failure.
+    @inlinable
+    public static func next<Outcome>(
+        after result: Attempt<Outcome>, number: Int, policy: RetryPolicy, remainingMilliseconds: () -> Int? = { nil },
+        minimumAttemptMilliseconds: Int = 0, using generator: inout some RandomNumberGenerator
+    ) -> Next<Outcome> {
+        switch result {
+        case .finished(let outcome):
+            return .done(outcome)
+        case .again(let outcome):
+            return number < policy.maximumAttempts ? .again : .done(outcome)
+        case .failed(let outcome, let retryAfter):
+            let step = policy.next(
+                after: number, retryAfterMilliseconds: retryAfter, remainingMilliseconds: remainingMilliseconds(),
+                minimumAttemptMilliseconds: minimumAttemptMilliseconds, using: &generator)
+            guard case .retry(let wait) = step else { return .done(outcome) }
+            return .wait(milliseconds: wait, after: outcome)
+        }
+    }
+
     /// Runs `attempt` (numbered from 1) until it finishes, or the policy stops it; the last outcome.
     /// - Parameters:
     ///   - remainingMilliseconds: the time left for waiting and trying (`nil`: no time budget).
@@ -26,18 +58,18 @@ public enum RetryLoop {
         var generator = SystemRandomNumberGenerator()
         var number = 1
         while true {
-            switch try attempt(number) {
-            case .finished(let outcome):
+            let result = try attempt(number)
+            switch next(
+                after: result, number: number, policy: policy, remainingMilliseconds: remainingMilliseconds,
+                minimumAttemptMilliseconds: minimumAttemptMilliseconds, using: &generator)
+            {
+            case .done(let outcome):
                 return outcome
-            case .again(let outcome):
-                guard number < policy.maximumAttempts else { return outcome }
-            case .failed(let outcome, let retryAfter):
-                let step = policy.next(
-                    after: number, retryAfterMilliseconds: retryAfter, remainingMilliseconds: remainingMilliseconds(),
-                    minimumAttemptMilliseconds: minimumAttemptMilliseconds, using: &generator)
-                guard case .retry(let wait) = step else { return outcome }
-                willWait(outcome, wait)
-                time.sleep(wait)
+            case .again:
+                break
+            case .wait(let milliseconds, let outcome):
+                willWait(outcome, milliseconds)
+                time.sleep(milliseconds)
             }
             number += 1
         }

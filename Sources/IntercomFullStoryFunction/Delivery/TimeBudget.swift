@@ -106,7 +106,7 @@ public struct TimeBudget: Sendable {
         TimeBudget(startNanoseconds: startNanoseconds, allowanceMilliseconds: nil, context: context, time: time)
     }
 
-    /// One redelivery record's time with FullStory, within what the batch has left.
+    /// One redelivery record's time with its destination (or Intercom, for a pin), within what the batch has left.
     public func record() -> TimeBudget {
         let end = min(endNanoseconds, time.monotonicNanoseconds() + UInt64(Self.recordFullStoryMilliseconds) * 1_000_000)
         return TimeBudget(endNanoseconds: end, time: time)

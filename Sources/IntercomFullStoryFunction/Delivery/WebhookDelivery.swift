@@ -39,7 +39,7 @@ final class WebhookDelivery {
         let logger = context.logger
         let budget = TimeBudget.webhook(startNanoseconds: start, context: context, queued: canQueue, time: time)
         let choice = sessions.choose(draft, budget: budget, logger: logger)
-        var result = WebhookResult(reply: .skipped("FullStory is off"))
+        var result = WebhookResult(reply: .skipped("no destination took the event"))  // `answer` sets it
         result.pin = choice.report
         var pending: [PendingHandoff] = []
 

@@ -24,7 +24,10 @@ final class FullStoryDestination: Destination {
 
     func prepare(_ draft: EventDraft, session: SessionChooser.Choice) -> DestinationPreparation {
         guard let event = session.event else {
-            return .skip(DestinationReport(destination: name, outcome: .skipped(reason: "no session link")))
+            // Not reached while FullStory is on (the chooser always links); its answer is still the webhook's.
+            var report = DestinationReport(destination: name, outcome: .skipped(reason: "no session link"))
+            report.reply = .skipped("no session link")
+            return .skip(report)
         }
         return .send(.fullStory(event))
     }

@@ -55,8 +55,9 @@ public enum InvocationSummary: Sendable {
                 fields["queuedBecause"] = "\(queued.reason.rawValue)"
             }
             if let failure = result.handoffFailure { fields["handoffFailed"] = "\(failure)" }
-            // FullStory's are the fields above; each other destination's are named after it.
-            for report in result.destinations where report.fullStoryDelivery == nil {
+            // The destination whose answer is the webhook's (FullStory) has the fields above; each other's are named
+            // after it.
+            for report in result.destinations where report.reply == nil {
                 fields[report.destination.rawValue] = "\(report.label)"
                 switch report.outcome {
                 case .failed(let reason), .rejected(let reason), .skipped(let reason):
@@ -78,7 +79,7 @@ public enum InvocationSummary: Sendable {
             return fields
         case .redelivery(let summary):
             var fields: Logger.Metadata = [:]
-            for destination in Set(summary.destinations.filter { $0.fullStoryDelivery == nil }.map(\.destination)) {
+            for destination in Set(summary.destinations.filter { $0.reply == nil }.map(\.destination)) {
                 let reports = summary.destinations.filter { $0.destination == destination }
                 fields[destination.rawValue] = "\(reports.filter { $0.outcome == .delivered }.count) of \(reports.count) delivered"
             }

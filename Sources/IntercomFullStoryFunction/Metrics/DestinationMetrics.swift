@@ -7,19 +7,20 @@ struct DestinationMetrics {
     /// `nil`: the destination never skips an event it is given.
     var skipped: Metric?
     var unavailable, refusedKey: Metric
-    /// Its tries and the time spent waiting for its answers (`FullStoryLatency`), where they are published.
-    var attempts: Metric?
+    /// Whether its tries and the time spent waiting for its answers are published (`FullStoryAttempts` and
+    /// `FullStoryLatency`: FullStory's only; no other destination's calls have metrics of their own).
+    var publishesCalls: Bool
 
     static func of(_ destination: DeliveryMessage.Destination) -> DestinationMetrics {
         switch destination {
         case .fullStory:
             DestinationMetrics(
                 delivered: .delivered, redelivered: .redelivered, queued: .queued, rejected: .rejected, skipped: nil,
-                unavailable: .fullStoryUnavailable, refusedKey: .fullStoryRefusedKey, attempts: .fullStoryAttempts)
+                unavailable: .fullStoryUnavailable, refusedKey: .fullStoryRefusedKey, publishesCalls: true)
         case .abSmartly:
             DestinationMetrics(
                 delivered: .abSmartlyDelivered, redelivered: .abSmartlyDelivered, queued: .abSmartlyQueued, rejected: .abSmartlyRejected,
-                skipped: .abSmartlySkipped, unavailable: .abSmartlyUnavailable, refusedKey: .abSmartlyRefusedKey, attempts: nil)
+                skipped: .abSmartlySkipped, unavailable: .abSmartlyUnavailable, refusedKey: .abSmartlyRefusedKey, publishesCalls: false)
         }
     }
 }

@@ -28,8 +28,8 @@ public struct InvocationMetrics: Sendable, Equatable {
         if report.unavailable { add(metrics.unavailable) }
         if report.refusedCredentials { add(metrics.refusedKey) }
         if report.handoffFailure != nil { add(.handoffFailed) }
-        if let attempts = metrics.attempts {
-            add(attempts, report.attempts)
+        if metrics.publishesCalls {
+            add(.fullStoryAttempts, report.attempts)
             if report.attempts > 0 { fullStoryLatency = (fullStoryLatency ?? 0) + report.milliseconds }
         }
     }

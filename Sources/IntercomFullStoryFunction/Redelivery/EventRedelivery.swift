@@ -31,6 +31,9 @@ struct EventRedelivery {
         case .rejected, .skipped, .queued:
             // Refused for good: the destination said why.
             return .finished
+        case .failed(let reason) where sent.report.refusedCredentials:
+            // Not an outage: the destination logged the refusal and what to check.
+            return .retryStopping(.destination(destination.name), reason: reason)
         case .failed(let reason):
             if case .retry(let retryIn) = attempt.step {
                 logger.warning("redelivery failed; retried later", metadata: ["reason": "\(reason)", "retryInSeconds": "\(retryIn)"])
