@@ -49,12 +49,17 @@ let package = Package(
         .target(name: "FlatJSON", dependencies: ["ASCIIText"]),
         .target(name: "IntercomFullStory", dependencies: ["FlatJSON", "CCrypto", "ASCIIText"]),
 
+        // What the function, the backfill and setup share: the settings they read alike (and how a variable is
+        // read and refused), and the services' APIs (FullStory's key, Intercom's token and version).
+        .target(name: "ServiceSettings", dependencies: ["ASCIIText", "CurlHTTP", "IntercomFullStory"]),
+        .target(name: "ServiceClients", dependencies: ["CurlHTTP", "ASCIIText"]),
+
         // The Lambda function: configuration, FullStory and Intercom clients, delivery, logs.
         .target(
             name: "IntercomFullStoryFunction",
             dependencies: [
                 "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "AWSSQS", "FlatJSON", "ProductVersion", "SystemClock", "ASCIIText",
-                .product(name: "Logging", package: "swift-log"),
+                "ServiceSettings", "ServiceClients", "FileContents", .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -62,21 +67,23 @@ let package = Package(
         .target(
             name: "Backfill",
             dependencies: [
-                "IntercomFullStory", "IntercomFullStoryFunction", "CurlHTTP", "FlatJSON", "FileContents", "LambdaRuntime",
-                "ProductVersion", "SystemClock", "ASCIIText",
+                "IntercomFullStory", "ServiceSettings", "ServiceClients", "CurlHTTP", "FlatJSON", "FileContents", "ProductVersion",
+                "SystemClock", "ASCIIText",
             ]
         ),
 
         // `intercom-fullstory setup`: the Intercom attributes and checks that session pinning needs.
         .target(
             name: "Setup",
-            dependencies: ["IntercomFullStory", "IntercomFullStoryFunction", "CurlHTTP", "FlatJSON", "ProductVersion"]
+            dependencies: ["IntercomFullStory", "ServiceSettings", "ServiceClients", "CurlHTTP", "FlatJSON", "ProductVersion"]
         ),
 
         // Executables.
         .executableTarget(
             name: "bootstrap",
-            dependencies: ["IntercomFullStoryFunction", "LambdaRuntime", "GlibcCompatibility", "SwiftRuntimeStartup", "ProductVersion"],
+            dependencies: [
+                "IntercomFullStoryFunction", "LambdaRuntime", "ServiceSettings", "GlibcCompatibility", "SwiftRuntimeStartup", "ProductVersion",
+            ],
             linkerSettings: [.unsafeFlags(glibcCompatibilityWraps, .when(platforms: [.linux]))]
         ),
         .target(name: "GlibcCompatibility"),
@@ -102,6 +109,7 @@ let package = Package(
                 "IntercomFullStory",
                 "IntercomFullStoryFunction",
                 "LambdaRuntime",
+                "ServiceSettings",
                 "ProductVersion",
                 "SystemClock",
                 "GlibcCompatibility",
@@ -167,13 +175,13 @@ let package = Package(
             name: "IntercomFullStoryFunctionTests",
             dependencies: [
                 "IntercomFullStoryFunction", "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "FlatJSON", "TestSupport", "AWSSQS",
-                "ProductVersion", "SystemClock",
+                "ProductVersion", "SystemClock", "ServiceSettings", "ServiceClients",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Runs the built `intercom-fullstory backfill` against stand-ins for Intercom's search and FullStory.
-        .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory", "Backfill", "CurlHTTP"]),
+        .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory", "Backfill", "CurlHTTP", "ServiceSettings"]),
         .testTarget(name: "SetupTests", dependencies: ["TestSupport", "FlatJSON"]),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
         .testTarget(

@@ -1,7 +1,7 @@
 import CurlHTTP
 import IntercomFullStory
-import IntercomFullStoryFunction
 import ProductVersion
+import ServiceSettings
 
 /// What the backfill reads from the environment: the function's variables, without the webhook's secret.
 public struct BackfillConfiguration: Sendable {
@@ -19,16 +19,17 @@ public struct BackfillConfiguration: Sendable {
         let reader = EnvironmentReader(environment)
         intercomAccessToken = try reader.requiredHeaderSafe(
             "INTERCOM_ACCESS_TOKEN", "an Intercom access token that can read conversations")
-        intercomAPIURL = try reader.baseURL("INTERCOM_API_URL", default: FunctionConfiguration.defaultIntercomAPIURL)
-        fullStoryAPIURL = try reader.baseURL("FULLSTORY_API_URL", default: FunctionConfiguration.defaultFullStoryAPIURL)
+        let services = try ServiceSettings(reader, environment: environment)
+        intercomAPIURL = services.intercomAPIURL
+        fullStoryAPIURL = services.fullStoryAPIURL
         fullStoryAPIKey = try reader.headerSafe("FULLSTORY_API_KEY")
         if fullStoryAPIKey == nil, !dryRun {
             throw ConfigurationError(variable: "FULLSTORY_API_KEY", problem: "is required (a FullStory API key), unless --dry-run")
         }
-        sessionAttribute = reader.value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
-        inboxBaseURL = FunctionConfiguration.inboxBaseURL(forAPI: intercomAPIURL)
+        sessionAttribute = services.sessionAttribute
+        inboxBaseURL = services.inboxBaseURL
         pageURLPolicy = try reader.choice("FULLSTORY_PAGE_URL_QUERY", default: PageURLPolicy.drop)
-        caBundlePath = CABundle.locate(environment: environment)
+        caBundlePath = services.caBundlePath
     }
 
     var httpOptions: HTTPClient.Options { HTTPClient.Options(caBundlePath: caBundlePath, userAgent: ProductVersion.userAgent) }

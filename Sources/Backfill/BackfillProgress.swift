@@ -1,8 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import IntercomFullStoryFunction
-import LambdaRuntime
+import FileContents
 import SystemClock
 
 /// Progress on standard error: one line kept up to date on a terminal, a plain line every few seconds

@@ -4,8 +4,6 @@ import Glibc
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
-import IntercomFullStoryFunction
-import LambdaRuntime
 import Synchronization
 import SystemClock
 

@@ -2,8 +2,7 @@ import ASCIIText
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
-import IntercomFullStoryFunction
-import LambdaRuntime
+import ServiceClients
 import SystemClock
 
 /// FullStory's batch import (`POST /v2/events/batch`): one asynchronous job per at most 50,000 events, polled

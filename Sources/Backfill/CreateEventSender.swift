@@ -1,6 +1,6 @@
 import CurlHTTP
 import IntercomFullStory
-import IntercomFullStoryFunction
+import ServiceClients
 import SystemClock
 
 /// Sends events one Create Event request each (`POST /v2/events`), several at once, each with its key:

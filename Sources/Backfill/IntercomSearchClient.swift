@@ -1,8 +1,7 @@
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
-import IntercomFullStoryFunction
-import LambdaRuntime
+import ServiceClients
 import SystemClock
 
 /// Reads conversations from Intercom's search, a page at a time, within Intercom's rate limits: it waits for

@@ -3,9 +3,11 @@ import Glibc
 #endif
 import ArgumentParser
 import Backfill
+import FileContents
 import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
+import ServiceSettings
 import SystemClock
 
 /// `intercom-fullstory backfill`: the FullStory events of past conversations, read from Intercom's search.

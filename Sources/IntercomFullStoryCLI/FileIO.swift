@@ -1,3 +1,4 @@
+import FileContents
 import IntercomFullStoryFunction
 
 /// Standard output for the CLI, without Foundation (files are read with `FileContents`).

@@ -5,6 +5,7 @@ import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
 import Logging
+import ServiceSettings
 import SystemClock
 
 /// Runs the webhook core on one API Gateway event file and prints the outcome as one JSON document.

@@ -1,5 +1,7 @@
 import ArgumentParser
+import FileContents
 import IntercomFullStoryFunction
+import ServiceSettings
 import Setup
 
 /// `intercom-fullstory setup`: what session pinning needs in Intercom and FullStory, checked and created.

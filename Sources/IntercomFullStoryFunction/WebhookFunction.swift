@@ -5,6 +5,7 @@ import IntercomFullStory
 import LambdaRuntime
 import Logging
 import ProductVersion
+import ServiceClients
 import SystemClock
 
 /// Routes each Lambda event: SQS records from the delivery queue to `Redelivery`, API Gateway requests to the

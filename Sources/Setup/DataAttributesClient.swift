@@ -1,7 +1,7 @@
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
-import IntercomFullStoryFunction
+import ServiceClients
 
 /// Intercom's data attributes (`GET /data_attributes?model=…`, `POST /data_attributes`) and the workspace
 /// (`GET /me`), for `setup`.

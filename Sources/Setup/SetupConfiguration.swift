@@ -1,7 +1,7 @@
 import CurlHTTP
 import IntercomFullStory
-import IntercomFullStoryFunction
 import ProductVersion
+import ServiceSettings
 
 /// What `setup` reads from the environment: the function's variables.
 public struct SetupConfiguration: Sendable {
@@ -17,14 +17,12 @@ public struct SetupConfiguration: Sendable {
         let reader = EnvironmentReader(environment)
         intercomAccessToken = try reader.requiredHeaderSafe(
             "INTERCOM_ACCESS_TOKEN", "an Intercom access token (the one the function will use)")
-        intercomAPIURL = try reader.baseURL("INTERCOM_API_URL", default: FunctionConfiguration.defaultIntercomAPIURL)
-        fullStoryAPIURL = try reader.baseURL("FULLSTORY_API_URL", default: FunctionConfiguration.defaultFullStoryAPIURL)
+        let services = try ServiceSettings(reader, environment: environment)
+        intercomAPIURL = services.intercomAPIURL
+        fullStoryAPIURL = services.fullStoryAPIURL
         fullStoryAPIKey = try reader.headerSafe("FULLSTORY_API_KEY")
-        sessionAttribute = reader.value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
-        guard sessionAttribute.utf8.count <= WebhookConfiguration.maximumAttributeNameLength else {
-            throw ConfigurationError(variable: "FULLSTORY_SESSION_ATTRIBUTE", problem: "is longer than Intercom's attribute names")
-        }
-        caBundlePath = CABundle.locate(environment: environment)
+        sessionAttribute = services.sessionAttribute
+        caBundlePath = services.caBundlePath
     }
 
     var httpOptions: HTTPClient.Options { HTTPClient.Options(caBundlePath: caBundlePath, userAgent: ProductVersion.userAgent) }

@@ -1,6 +1,6 @@
 import CurlHTTP
 import IntercomFullStory
-import IntercomFullStoryFunction
+import ServiceClients
 
 /// `intercom-fullstory setup`: checks the Intercom token (the workspace), creates the contact attribute the
 /// browser snippet writes (Messenger-writable) and the conversation attribute pinning writes (through Intercom's
@@ -105,9 +105,10 @@ public final class SetupRun {
             return
         }
         do {
-            let sessions = FullStorySessionsClient(baseURL: configuration.fullStoryAPIURL, apiKey: key, http: try HTTPClient(options: configuration.httpOptions))
+            let api = FullStoryAPI(baseURL: configuration.fullStoryAPIURL, apiKey: key)
             // A uid no one has: lists nothing, changes nothing.
-            let response = try sessions.list(uid: "intercom-fullstory-setup-check", limit: 1, timeoutMilliseconds: 15_000)
+            let response = try HTTPClient(options: configuration.httpOptions)
+                .perform(api.listSessions(uid: "intercom-fullstory-setup-check", limit: 1, timeoutMilliseconds: 15_000))
             switch response.status {
             case 200: write("ok    FullStory: the key may list sessions (\(configuration.fullStoryAPIURL))")
             case 401, 403: fail("FullStory refused FULLSTORY_API_KEY (\(response.status)): a Standard key of this account, and FULLSTORY_API_URL of its region")

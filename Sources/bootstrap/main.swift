@@ -7,6 +7,7 @@ import IntercomFullStoryFunction
 import LambdaRuntime
 import Logging
 import ProductVersion
+import ServiceSettings
 
 // The custom runtime: configuration is checked before the first `GET /next`, so a wrong variable is an init
 // error naming it, shown on the first invoke.

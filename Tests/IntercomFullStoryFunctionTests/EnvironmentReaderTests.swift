@@ -1,6 +1,7 @@
 import IntercomFullStory
 import IntercomFullStoryFunction
 import ProductVersion
+import ServiceSettings
 import Testing
 
 /// One reader for every setting: trimmed values, and errors that name the variable, never its value.

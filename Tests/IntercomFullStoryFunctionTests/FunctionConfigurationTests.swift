@@ -1,6 +1,7 @@
 import CurlHTTP
 import IntercomFullStory
 import IntercomFullStoryFunction
+import ServiceSettings
 import Testing
 
 @Suite struct FunctionConfigurationTests {

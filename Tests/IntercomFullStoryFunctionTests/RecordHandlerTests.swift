@@ -3,6 +3,7 @@ import IntercomFullStory
 @testable import IntercomFullStoryFunction
 import LambdaRuntime
 import Logging
+import ServiceClients
 import SystemClock
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import ASCIIText
 import IntercomFullStory
+import ServiceSettings
 
 /// The ABsmartly destination's settings: `ABSMARTLY_COLLECTOR_URL` (the Collector's base with `/v1`),
 /// `ABSMARTLY_API_KEY`, `ABSMARTLY_APPLICATION`, `ABSMARTLY_ENVIRONMENT` (set together: a partial set is an error

@@ -1,5 +1,6 @@
 import ASCIIText
 import AWSSQS
+import ServiceSettings
 
 /// Durable delivery's settings: the queue (`DELIVERY_QUEUE_URL`), the credentials Lambda gives the function
 /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`), and how long webhooks

@@ -2,11 +2,10 @@ import ASCIIText
 import AWSSQS
 import CurlHTTP
 import IntercomFullStory
+import ServiceSettings
 
 /// The function's settings, read from the environment and checked once at start-up.
 public struct FunctionConfiguration: Sendable {
-    public static let defaultFullStoryAPIURL = "https://api.fullstory.com"
-    public static let defaultIntercomAPIURL = "https://api.intercom.io"
 
     /// `nil`: the FullStory destination is off (another one is on).
     public var fullStoryAPIKey: String?
@@ -35,15 +34,16 @@ public struct FunctionConfiguration: Sendable {
     /// `ProcessEnvironment.variable`). Throws naming the first wrong variable.
     public init(environment: @escaping (String) -> String?) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
+        let services = try ServiceSettings(reader, environment: environment)
         fullStoryAPIKey = try reader.headerSafe("FULLSTORY_API_KEY")
-        fullStoryAPIURL = try reader.baseURL("FULLSTORY_API_URL", default: Self.defaultFullStoryAPIURL)
+        fullStoryAPIURL = services.fullStoryAPIURL
         abSmartly = try ABsmartlySettings.read(reader)
         if fullStoryAPIKey == nil, abSmartly == nil {
             throw ConfigurationError(
                 variable: "FULLSTORY_API_KEY",
                 problem: "is required unless the ABsmartly destination is configured (ABSMARTLY_COLLECTOR_URL, ABSMARTLY_API_KEY, ABSMARTLY_APPLICATION, ABSMARTLY_ENVIRONMENT): no destination is configured")
         }
-        intercomAPIURL = try reader.baseURL("INTERCOM_API_URL", default: Self.defaultIntercomAPIURL)
+        intercomAPIURL = services.intercomAPIURL
         intercomAccessToken = try reader.headerSafe("INTERCOM_ACCESS_TOKEN")
         pinsSessions = try reader.flag("INTERCOM_PIN_SESSIONS")
         if pinsSessions, intercomAccessToken == nil {
@@ -70,10 +70,6 @@ public struct FunctionConfiguration: Sendable {
                 problem: "is required (the Intercom app's client secret), unless INTERCOM_ALLOW_UNSIGNED=true")
         }
 
-        let attribute = reader.value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
-        guard attribute.utf8.count <= WebhookConfiguration.maximumAttributeNameLength else {
-            throw ConfigurationError(variable: "FULLSTORY_SESSION_ATTRIBUTE", problem: "is longer than Intercom's attribute names")
-        }
         var topics: Set<String> = []
         for name in reader.list("FULLSTORY_EVENT_TOPICS") {
             guard TopicTable.route(for: name) != nil else {
@@ -91,10 +87,10 @@ public struct FunctionConfiguration: Sendable {
             appIDs.insert(appID)
         }
         webhook = WebhookConfiguration(
-            signature: signature, sessionAttribute: attribute, extraTopics: topics,
-            inboxBaseURL: Self.inboxBaseURL(forAPI: intercomAPIURL), allowedAppIDs: appIDs,
+            signature: signature, sessionAttribute: services.sessionAttribute, extraTopics: topics,
+            inboxBaseURL: services.inboxBaseURL, allowedAppIDs: appIDs,
             pageURLPolicy: try reader.choice("FULLSTORY_PAGE_URL_QUERY", default: PageURLPolicy.drop))
-        caBundlePath = CABundle.locate(environment: environment)
+        caBundlePath = services.caBundlePath
         deliveryQueue = try reader.value("DELIVERY_QUEUE_URL").map { url throws(ConfigurationError) in
             try DeliveryQueueSettings(queueURL: url, reader: reader)
         }
@@ -102,13 +98,5 @@ public struct FunctionConfiguration: Sendable {
 
     public init(environment: [String: String]) throws(ConfigurationError) {
         try self.init(environment: { environment[$0] })
-    }
-
-    /// The inbox host of the region: api.eu.intercom.io → app.eu.intercom.com.
-    public static func inboxBaseURL(forAPI apiURL: String) -> String {
-        let host = ASCII.host(ofURL: apiURL)
-        if host.hasSuffix(".eu.intercom.io") { return "https://app.eu.intercom.com" }
-        if host.hasSuffix(".au.intercom.io") { return "https://app.au.intercom.com" }
-        return WebhookConfiguration.defaultInboxBaseURL
     }
 }

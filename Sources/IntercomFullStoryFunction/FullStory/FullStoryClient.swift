@@ -2,6 +2,7 @@ import CurlHTTP
 import IntercomFullStory
 import LambdaRuntime
 import Logging
+import ServiceClients
 import SystemClock
 
 /// Sends events to FullStory's Create Event endpoint (`POST /v2/events`), retrying what is worth retrying

@@ -1,6 +1,6 @@
-import ASCIIText
 import CurlHTTP
 import IntercomFullStory
+import ServiceClients
 
 /// FullStory's List Sessions (`GET /sessions/v2?uid=…&limit=1`): the user's newest session, for pinning a
 /// conversation whose contact carries none. A Standard key may call it.
@@ -25,12 +25,7 @@ public final class FullStorySessionsClient {
     /// The raw answer (the set-up command's key check reads its status).
     public func list(uid: String, limit: Int, timeoutMilliseconds: Int) throws(LookupError) -> HTTPResponse {
         do {
-            return try http.perform(
-                HTTPRequest(
-                    method: "GET", url: api.baseURL + "/sessions/v2?uid=" + PercentEncoding.encoded(uid) + "&limit=\(limit)",
-                    headers: api.headers(),
-                    timeoutMilliseconds: timeoutMilliseconds,
-                    maximumResponseSize: 256 * 1024))
+            return try http.perform(api.listSessions(uid: uid, limit: limit, timeoutMilliseconds: timeoutMilliseconds))
         } catch {
             throw .transport(error)
         }

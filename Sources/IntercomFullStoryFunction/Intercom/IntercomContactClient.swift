@@ -2,6 +2,7 @@ import ASCIIText
 import CurlHTTP
 import IntercomFullStory
 import LambdaRuntime
+import ServiceClients
 
 /// Looks up a contact (`GET /contacts/{id}`) to read the session attribute the browser stored on it.
 public final class IntercomContactClient {

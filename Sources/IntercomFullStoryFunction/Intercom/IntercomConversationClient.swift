@@ -2,6 +2,7 @@ import ASCIIText
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
+import ServiceClients
 
 /// The conversation calls of session pinning: read the attribute a conversation already holds (`GET
 /// /conversations/{id}`, on Intercom's retry of a webhook) and write it (`PUT /conversations/{id}`).

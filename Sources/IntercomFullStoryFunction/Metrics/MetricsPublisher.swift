@@ -1,3 +1,4 @@
+import FileContents
 import FlatJSON
 import LambdaRuntime
 import SystemClock

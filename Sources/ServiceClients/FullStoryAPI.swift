@@ -1,3 +1,6 @@
+import ASCIIText
+import CurlHTTP
+
 /// FullStory's server API as every client calls it (events, List Sessions, the backfill's sender and importer): the
 /// base URL of the account's region and the key, sent as `Authorization: Basic <key>` (the raw key, no base64).
 public struct FullStoryAPI: Sendable {
@@ -14,5 +17,12 @@ public struct FullStoryAPI: Sendable {
         json
             ? [("Authorization", authorization), ("Content-Type", "application/json"), ("Accept", "application/json")]
             : [("Authorization", authorization), ("Accept", "application/json")]
+    }
+
+    /// List Sessions (`GET /sessions/v2?uid=…&limit=…`): the user's sessions, newest first. A Standard key may call it.
+    public func listSessions(uid: String, limit: Int, timeoutMilliseconds: Int) -> HTTPRequest {
+        HTTPRequest(
+            method: "GET", url: baseURL + "/sessions/v2?uid=" + PercentEncoding.encoded(uid) + "&limit=\(limit)", headers: headers(),
+            timeoutMilliseconds: timeoutMilliseconds, maximumResponseSize: 256 * 1024)
     }
 }

@@ -1,7 +1,5 @@
-import LambdaRuntime
-
 /// A start-up configuration problem. The message names the variable, never its value (it may be a secret).
-public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible, LambdaReportableError {
+public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     public let variable: String
     public let problem: String
 
@@ -11,6 +9,4 @@ public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConver
     }
 
     public var description: String { "\(variable) \(problem)" }
-    public var lambdaErrorType: String { "Runtime.InvalidConfiguration" }
-    public var lambdaErrorMessage: String { description }
 }
