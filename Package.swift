@@ -51,7 +51,7 @@ let package = Package(
 
         // What the function, the backfill and setup share: the settings they read alike (and how a variable is
         // read and refused), and the services' APIs (FullStory's key, Intercom's token and version).
-        .target(name: "ServiceSettings", dependencies: ["ASCIIText", "CurlHTTP", "IntercomFullStory"]),
+        .target(name: "ServiceSettings", dependencies: ["ASCIIText", "CurlHTTP", "IntercomFullStory", "ProductVersion"]),
         .target(name: "ServiceClients", dependencies: ["CurlHTTP", "ASCIIText"]),
 
         // The Lambda function: configuration, FullStory and Intercom clients, delivery, logs.
@@ -67,15 +67,15 @@ let package = Package(
         .target(
             name: "Backfill",
             dependencies: [
-                "IntercomFullStory", "ServiceSettings", "ServiceClients", "CurlHTTP", "FlatJSON", "FileContents", "ProductVersion",
-                "SystemClock", "ASCIIText",
+                "IntercomFullStory", "ServiceSettings", "ServiceClients", "CurlHTTP", "FlatJSON", "FileContents", "SystemClock",
+                "ASCIIText",
             ]
         ),
 
         // `intercom-fullstory setup`: the Intercom attributes and checks that session pinning needs.
         .target(
             name: "Setup",
-            dependencies: ["IntercomFullStory", "ServiceSettings", "ServiceClients", "CurlHTTP", "FlatJSON", "ProductVersion"]
+            dependencies: ["IntercomFullStory", "ServiceSettings", "ServiceClients", "CurlHTTP", "FlatJSON"]
         ),
 
         // Executables.

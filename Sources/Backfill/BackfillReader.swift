@@ -12,8 +12,8 @@ struct BackfillReader {
 
     func read(into state: inout BackfillState, header: BackfillJournal.Header, journal: StateFile?) throws {
         let intercom = IntercomSearchClient(
-            baseURL: configuration.intercomAPIURL, token: configuration.intercomAccessToken,
-            http: try HTTPClient(options: configuration.httpOptions), time: time, note: progress.note)
+            baseURL: configuration.services.intercomAPIURL, token: configuration.intercomAccessToken,
+            http: try HTTPClient(options: configuration.services.httpOptions), time: time, note: progress.note)
         let appID: String?
         do {
             appID = try intercom.workspaceID()
@@ -22,7 +22,7 @@ struct BackfillReader {
         }
         let mapper = BackfillMapper(
             window: header.window, topics: Set(header.topics.compactMap(BackfillTopic.init(rawValue:))), appID: appID,
-            sessionAttribute: configuration.sessionAttribute, inboxBaseURL: configuration.inboxBaseURL,
+            sessionAttribute: configuration.services.sessionAttribute, inboxBaseURL: configuration.services.inboxBaseURL,
             pageURLPolicy: configuration.pageURLPolicy)
         progress.conversationsRead = state.conversationsRead
         progress.eventsFound = state.events.count

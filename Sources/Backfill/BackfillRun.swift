@@ -180,7 +180,7 @@ public final class BackfillRun {
         guard !rest.isEmpty, !Self.isInterrupted() else { return }
         if viaBatch {
             let importer = BatchImporter(
-                baseURL: configuration.fullStoryAPIURL, apiKey: apiKey, http: try HTTPClient(options: configuration.httpOptions),
+                baseURL: configuration.services.fullStoryAPIURL, apiKey: apiKey, http: try HTTPClient(options: configuration.services.httpOptions),
                 pollMilliseconds: options.pollMilliseconds, time: time, note: progress.note)
             try BatchImportDelivery(importer: importer, progress: progress, shouldStop: Self.isInterrupted)
                 .send(rest, state: state, journal: journal, summary: &summary)
@@ -191,7 +191,7 @@ public final class BackfillRun {
 
     private func createEventDelivery(apiKey: String) throws -> CreateEventDelivery {
         let sender = try CreateEventSender(
-            baseURL: configuration.fullStoryAPIURL, apiKey: apiKey, options: configuration.httpOptions, time: time)
+            baseURL: configuration.services.fullStoryAPIURL, apiKey: apiKey, options: configuration.services.httpOptions, time: time)
         return CreateEventDelivery(sender: sender, progress: progress, shouldStop: Self.isInterrupted)
     }
 

@@ -59,8 +59,9 @@ final class CreateEventSender {
                 case .accepted:
                     attempt = .finished(.sent(key: key))
                 case .sessionFull where current[index].link != .unlinked:
+                    // The unlinked variant is always sent once, whatever attempt this was (as on the webhook path).
                     current[index] = current[index].unlinked()
-                    attempt = .again(.refused(key: key, status: 400, code: "session_page_limit_exceeded"))
+                    return .init(request: request(current[index]), afterMilliseconds: 0)
                 case .sessionFull:
                     attempt = .finished(.refused(key: key, status: 400, code: "session_page_limit_exceeded"))
                 case .rejected(let status, let code), .keyUsedWithAnotherBody(let status, let code):
@@ -79,7 +80,7 @@ final class CreateEventSender {
                 onResult(result)
                 return nil
             case .again:
-                return .init(request: request(current[index]), afterMilliseconds: 0)
+                return .init(request: request(current[index]), afterMilliseconds: 0)  // (the sender asks for none: see sessionFull)
             case .wait(let milliseconds, _):
                 return .init(request: request(current[index]), afterMilliseconds: milliseconds)
             }

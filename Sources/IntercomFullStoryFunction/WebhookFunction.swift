@@ -4,7 +4,6 @@ import FlatJSON
 import IntercomFullStory
 import LambdaRuntime
 import Logging
-import ProductVersion
 import ServiceClients
 import SystemClock
 
@@ -30,7 +29,7 @@ public final class WebhookFunction {
         self.configuration = configuration
         self.time = time
         core = WebhookHandler(configuration: configuration.webhook)
-        let options = HTTPClient.Options(caBundlePath: configuration.caBundlePath, userAgent: ProductVersion.userAgent)
+        let options = configuration.services.httpOptions
         // One connection per service: List Sessions and Create Event share FullStory's, the lookups and the pin's
         // write Intercom's.
         var fullStory: FullStoryClient?

@@ -1,6 +1,7 @@
 import ASCIIText
 import CurlHTTP
 import IntercomFullStory
+import ProductVersion
 
 /// The settings the function, the backfill and setup share, read and checked the same way by each: Intercom's and
 /// FullStory's API URLs (their regions), the session attribute (within Intercom's limit on attribute names) and the
@@ -16,8 +17,9 @@ public struct ServiceSettings: Sendable {
     /// `SSL_CERT_FILE`, else the system's; `nil` leaves the choice to libcurl.
     public var caBundlePath: String?
 
-    /// - Parameter environment: the variables `reader` reads (the CA bundle's lookup reads them too).
-    public init(_ reader: EnvironmentReader, environment: @escaping (String) -> String?) throws(ConfigurationError) {
+    /// - Parameter environment: a variable's value by name (`ProcessEnvironment.variable`, or a dictionary's).
+    public init(environment: @escaping (String) -> String?) throws(ConfigurationError) {
+        let reader = EnvironmentReader(environment)
         intercomAPIURL = try reader.baseURL("INTERCOM_API_URL", default: Self.defaultIntercomAPIURL)
         fullStoryAPIURL = try reader.baseURL("FULLSTORY_API_URL", default: Self.defaultFullStoryAPIURL)
         sessionAttribute = reader.value("FULLSTORY_SESSION_ATTRIBUTE") ?? WebhookConfiguration.defaultSessionAttribute
@@ -27,11 +29,14 @@ public struct ServiceSettings: Sendable {
         caBundlePath = CABundle.locate(environment: environment)
     }
 
+    /// Every client's connection settings: this CA bundle and `User-Agent: intercom-fullstory/<version>`.
+    public var httpOptions: HTTPClient.Options { HTTPClient.Options(caBundlePath: caBundlePath, userAgent: ProductVersion.userAgent) }
+
     /// The inbox of the region, for conversation links.
     public var inboxBaseURL: String { Self.inboxBaseURL(forAPI: intercomAPIURL) }
 
     /// The inbox host of the region: api.eu.intercom.io → app.eu.intercom.com.
-    public static func inboxBaseURL(forAPI apiURL: String) -> String {
+    static func inboxBaseURL(forAPI apiURL: String) -> String {
         let host = ASCII.host(ofURL: apiURL)
         if host.hasSuffix(".eu.intercom.io") { return "https://app.eu.intercom.com" }
         if host.hasSuffix(".au.intercom.io") { return "https://app.au.intercom.com" }

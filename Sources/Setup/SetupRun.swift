@@ -23,9 +23,9 @@ public final class SetupRun {
     }
 
     public func run() throws(HTTPClientError) {
-        let attribute = configuration.sessionAttribute
+        let attribute = configuration.services.sessionAttribute
         let intercom = DataAttributesClient(
-            api: IntercomAPI(baseURL: configuration.intercomAPIURL, accessToken: configuration.intercomAccessToken, http: try HTTPClient(options: configuration.httpOptions)))
+            api: IntercomAPI(baseURL: configuration.services.intercomAPIURL, accessToken: configuration.intercomAccessToken, http: try HTTPClient(options: configuration.services.httpOptions)))
         if dryRun { write("Dry run: nothing is created.") }
 
         // 1. The token and its workspace; nothing else can work without it.
@@ -105,17 +105,17 @@ public final class SetupRun {
             return
         }
         do {
-            let api = FullStoryAPI(baseURL: configuration.fullStoryAPIURL, apiKey: key)
+            let api = FullStoryAPI(baseURL: configuration.services.fullStoryAPIURL, apiKey: key)
             // A uid no one has: lists nothing, changes nothing.
-            let response = try HTTPClient(options: configuration.httpOptions)
+            let response = try HTTPClient(options: configuration.services.httpOptions)
                 .perform(api.listSessions(uid: "intercom-fullstory-setup-check", limit: 1, timeoutMilliseconds: 15_000))
             switch response.status {
-            case 200: write("ok    FullStory: the key may list sessions (\(configuration.fullStoryAPIURL))")
+            case 200: write("ok    FullStory: the key may list sessions (\(configuration.services.fullStoryAPIURL))")
             case 401, 403: fail("FullStory refused FULLSTORY_API_KEY (\(response.status)): a Standard key of this account, and FULLSTORY_API_URL of its region")
             default: fail("FullStory answered \(response.status) to List Sessions; check FULLSTORY_API_URL")
             }
         } catch {
-            fail("FullStory: cannot reach \(configuration.fullStoryAPIURL): \(error)")
+            fail("FullStory: cannot reach \(configuration.services.fullStoryAPIURL): \(error)")
         }
     }
 

@@ -19,7 +19,7 @@ import Testing
         var environment = Self.base
         environment["INTERCOM_API_URL"] = "https://api.eu.intercom.io"
         let configuration = try BackfillConfiguration(environment: { environment[$0] }, dryRun: false)
-        #expect(configuration.inboxBaseURL == "https://app.eu.intercom.com")
-        #expect(configuration.fullStoryAPIURL == ServiceSettings.defaultFullStoryAPIURL)
+        #expect(configuration.services.inboxBaseURL == "https://app.eu.intercom.com")
+        #expect(configuration.services.fullStoryAPIURL == ServiceSettings.defaultFullStoryAPIURL)
     }
 }

@@ -17,7 +17,8 @@ import Testing
 
     struct Unexpected: Error {}
 
-    @Test func aJobIsPolledOnTheImportersClockUntilItEnds() throws {
+    // An hour's interval on the real clock would be an hour: the limit makes that a failure, not a hang.
+    @Test(.timeLimit(.minutes(1))) func aJobIsPolledOnTheImportersClockUntilItEnds() throws {
         let fullStory = try FullStoryStandIn()
         defer { fullStory.shutdown() }
         let time = SteppedTime(frozen: true)

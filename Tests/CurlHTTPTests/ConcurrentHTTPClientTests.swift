@@ -55,7 +55,7 @@ import Testing
     }
 
     /// The pause is on the client's clock: on a stepped one, an hour's pause is one recorded sleep, not an hour.
-    @Test func aRetrysPauseIsOnTheClientsClock() throws {
+    @Test(.timeLimit(.minutes(1))) func aRetrysPauseIsOnTheClientsClock() throws {
         let server = try StandInServer { _, index in index == 0 ? .json(503, "{}") : .json(200, "{}") }
         defer { server.shutdown() }
         let time = SteppedTime(frozen: true)

@@ -32,6 +32,11 @@ import Testing
 
     struct Unexpected: Error {}
 
+    static func redeliver(_ handler: EventRedelivery, _ message: DeliveryMessage, attempt: RecordAttempt, summary: inout Redelivery.Summary) -> RecordOutcome {
+        var attempt = attempt
+        return handler.redeliver(message, attempt: &attempt, summary: &summary)
+    }
+
     // MARK: FullStory
 
     /// FullStory answering `reply`: the handler's outcome, its counts, the requests, and the circuit afterwards,
@@ -48,7 +53,7 @@ import Testing
             circuit: circuit, time: .system)
         let (message, _) = try fullStoryEvent()
         var summary = Redelivery.Summary()
-        let outcome = EventRedelivery(destinations: [fullStory], time: .system).redeliver(message, attempt: attempt(stopped: stopped), summary: &summary)
+        let outcome = Self.redeliver(EventRedelivery(destinations: [fullStory], time: .system), message, attempt: attempt(stopped: stopped), summary: &summary)
         return (outcome, summary, server.requests.count, circuit)
     }
 
@@ -109,7 +114,7 @@ import Testing
         ] {
             let destination = ScriptedDestination(outcome)
             var summary = Redelivery.Summary()
-            let result = EventRedelivery(destinations: [destination], time: .system).redeliver(goal, attempt: Self.attempt(), summary: &summary)
+            let result = Self.redeliver(EventRedelivery(destinations: [destination], time: .system), goal, attempt: Self.attempt(), summary: &summary)
             #expect(result == expected)
             #expect(destination.sent == [goal.request] && summary.destinations.map(\.outcome) == [outcome])
         }
@@ -118,10 +123,10 @@ import Testing
     @Test func aRecordOfADestinationThatIsOffIsSetAsideAndAStoppedOneWaits() throws {
         guard case .delivery(let goal) = try Self.message("goal.v2.json") else { throw Unexpected() }
         var summary = Redelivery.Summary()
-        #expect(EventRedelivery(destinations: [], time: .system).redeliver(goal, attempt: Self.attempt(), summary: &summary) == .setAside)
+        #expect(Self.redeliver(EventRedelivery(destinations: [], time: .system), goal, attempt: Self.attempt(), summary: &summary) == .setAside)
         let destination = ScriptedDestination(.delivered)
         let stopped = Self.attempt(stopped: [.destination(.abSmartly): "down"])
-        #expect(EventRedelivery(destinations: [destination], time: .system).redeliver(goal, attempt: stopped, summary: &summary) == .retry)
+        #expect(Self.redeliver(EventRedelivery(destinations: [destination], time: .system), goal, attempt: stopped, summary: &summary) == .retry)
         #expect(destination.sent.isEmpty && summary.destinations.isEmpty)
     }
 

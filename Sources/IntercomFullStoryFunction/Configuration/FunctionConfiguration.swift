@@ -7,17 +7,19 @@ import ServiceSettings
 /// The function's settings, read from the environment and checked once at start-up.
 public struct FunctionConfiguration: Sendable {
 
+    /// What the backfill and setup read alike: the API URLs, the session attribute, the CA bundle.
+    public var services: ServiceSettings
     /// `nil`: the FullStory destination is off (another one is on).
     public var fullStoryAPIKey: String?
-    public var fullStoryAPIURL: String
+    public var fullStoryAPIURL: String { services.fullStoryAPIURL }
     /// The ABsmartly destination (`ABSMARTLY_*`); `nil` when off.
     public var abSmartly: ABsmartlySettings?
     public var intercomAccessToken: String?
-    public var intercomAPIURL: String
+    public var intercomAPIURL: String { services.intercomAPIURL }
     public var webhook: WebhookConfiguration
     /// The CA bundle for HTTPS to FullStory and Intercom (`SSL_CERT_FILE`, else the system's); `nil` leaves the
     /// choice to libcurl.
-    public var caBundlePath: String?
+    public var caBundlePath: String? { services.caBundlePath }
     /// Durable delivery (`DELIVERY_QUEUE_URL`); `nil` keeps the webhook answering 503 when FullStory fails.
     public var deliveryQueue: DeliveryQueueSettings?
     /// `INTERCOM_PIN_SESSIONS=true`: new conversations get their FullStory session written on them (needs
@@ -34,16 +36,14 @@ public struct FunctionConfiguration: Sendable {
     /// `ProcessEnvironment.variable`). Throws naming the first wrong variable.
     public init(environment: @escaping (String) -> String?) throws(ConfigurationError) {
         let reader = EnvironmentReader(environment)
-        let services = try ServiceSettings(reader, environment: environment)
+        services = try ServiceSettings(environment: environment)
         fullStoryAPIKey = try reader.headerSafe("FULLSTORY_API_KEY")
-        fullStoryAPIURL = services.fullStoryAPIURL
         abSmartly = try ABsmartlySettings.read(reader)
         if fullStoryAPIKey == nil, abSmartly == nil {
             throw ConfigurationError(
                 variable: "FULLSTORY_API_KEY",
                 problem: "is required unless the ABsmartly destination is configured (ABSMARTLY_COLLECTOR_URL, ABSMARTLY_API_KEY, ABSMARTLY_APPLICATION, ABSMARTLY_ENVIRONMENT): no destination is configured")
         }
-        intercomAPIURL = services.intercomAPIURL
         intercomAccessToken = try reader.headerSafe("INTERCOM_ACCESS_TOKEN")
         pinsSessions = try reader.flag("INTERCOM_PIN_SESSIONS")
         if pinsSessions, intercomAccessToken == nil {
@@ -90,7 +90,6 @@ public struct FunctionConfiguration: Sendable {
             signature: signature, sessionAttribute: services.sessionAttribute, extraTopics: topics,
             inboxBaseURL: services.inboxBaseURL, allowedAppIDs: appIDs,
             pageURLPolicy: try reader.choice("FULLSTORY_PAGE_URL_QUERY", default: PageURLPolicy.drop))
-        caBundlePath = services.caBundlePath
         deliveryQueue = try reader.value("DELIVERY_QUEUE_URL").map { url throws(ConfigurationError) in
             try DeliveryQueueSettings(queueURL: url, reader: reader)
         }

@@ -8,14 +8,15 @@ struct EventRedelivery {
     let destinations: [any Destination]
     let time: TimeSource
 
-    func redeliver(_ message: DeliveryMessage, attempt: RecordAttempt, summary: inout Redelivery.Summary) -> RecordOutcome {
-        var logger = attempt.logger
+    /// - Parameter attempt: its logger gains the event's name.
+    func redeliver(_ message: DeliveryMessage, attempt: inout RecordAttempt, summary: inout Redelivery.Summary) -> RecordOutcome {
+        if let event = message.event { attempt.logger[metadataKey: "event"] = "\(event.name)" }
+        let logger = attempt.logger
         // FullStory's off, or a destination since removed: set aside until it is on again.
         guard let destination = destinations.first(where: { $0.name == message.destination }) else {
             logger.error("the destination of this queued event is not configured; it goes to the dead-letter queue")
             return .setAside
         }
-        if let event = message.event { logger[metadataKey: "event"] = "\(event.name)" }
         if let reason = attempt.stopped[.destination(destination.name)] {
             logger.info("not tried after an earlier failure in this batch", metadata: ["reason": "\(reason)"])
             return .retry

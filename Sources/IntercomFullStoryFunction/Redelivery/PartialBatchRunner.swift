@@ -13,16 +13,14 @@ import SystemClock
 struct PartialBatchRunner {
     /// What the batch came to.
     struct Result: Equatable {
-        var failedMessageIDs: [String] = []
         /// Reported failed: they come back later.
-        var failed = 0
+        var failedMessageIDs: [String] = []
         /// Moved to the dead-letter queue by the function.
         var deadLettered = 0
 
-        mutating func report(_ record: SQSEvent.Record) {
-            failed += 1
-            failedMessageIDs.append(record.messageID ?? "")
-        }
+        var failed: Int { failedMessageIDs.count }
+
+        mutating func report(_ record: SQSEvent.Record) { failedMessageIDs.append(record.messageID ?? "") }
     }
 
     /// A record without a message id cannot be reported on its own: the whole batch fails (Lambda retries it).
@@ -37,7 +35,7 @@ struct PartialBatchRunner {
     let time: TimeSource
 
     func run(
-        _ event: SQSEvent, context: LambdaContext, handle: (SQSEvent.Record, RecordAttempt) -> RecordOutcome
+        _ event: SQSEvent, context: LambdaContext, handle: (SQSEvent.Record, inout RecordAttempt) -> RecordOutcome
     ) throws -> Result {
         let start = time.monotonicNanoseconds()
         // Records stop 1.5 s before Lambda's deadline; the closing calls (moves, visibility changes) 300 ms before.
@@ -62,8 +60,11 @@ struct PartialBatchRunner {
             }
             let ageSeconds = age(of: record)
             let step = RedeliverySchedule.next(ageSeconds: ageSeconds)
-            let attempt = RecordAttempt(logger: logger, step: step, ageSeconds: ageSeconds, batch: batch, stopped: stopped)
-            switch handle(record, attempt) {
+            // The handler names the record in its logger (event, key, destination, conversation); the moves use it.
+            var attempt = RecordAttempt(logger: logger, step: step, ageSeconds: ageSeconds, batch: batch, stopped: stopped)
+            let outcome = handle(record, &attempt)
+            logger = attempt.logger
+            switch outcome {
             case .finished:
                 continue
             case .setAside:

@@ -24,15 +24,14 @@ public final class Redelivery {
     public func process(_ event: SQSEvent, context: LambdaContext) throws -> (SQSBatchResponse, Summary) {
         var summary = Summary(records: event.records.count)
         let batch = try runner.run(event, context: context) { record, attempt in
-            handle(record, attempt: attempt, summary: &summary)
+            handle(record, attempt: &attempt, summary: &summary)
         }
         summary.failed = batch.failed
         summary.deadLettered = batch.deadLettered
         return (SQSBatchResponse(failedMessageIDs: batch.failedMessageIDs), summary)
     }
 
-    private func handle(_ record: SQSEvent.Record, attempt: RecordAttempt, summary: inout Summary) -> RecordOutcome {
-        var attempt = attempt
+    private func handle(_ record: SQSEvent.Record, attempt: inout RecordAttempt, summary: inout Summary) -> RecordOutcome {
         switch QueuedMessage.decode(record.body ?? "") {
         case .success(.pin(let pin)):
             attempt.logger[metadataKey: "conversationId"] = "\(pin.conversationID)"
@@ -40,7 +39,7 @@ public final class Redelivery {
         case .success(.delivery(let message)):
             attempt.logger[metadataKey: "idempotencyKey"] = "\(message.idempotencyKey)"
             attempt.logger[metadataKey: "destination"] = "\(message.destination.rawValue)"
-            return events.redeliver(message, attempt: attempt, summary: &summary)
+            return events.redeliver(message, attempt: &attempt, summary: &summary)
         case .failure(let problem):
             // Never dropped silently: moved to the dead-letter queue, or reported until the redrive policy moves it
             // there.
