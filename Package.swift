@@ -36,30 +36,51 @@ let package = Package(
         .target(name: "ASCIIText"),
         // The clocks and sleeping: the one place that reads time.
         .target(name: "SystemClock"),
+        // Text forms every layer writes: UTC instants in ISO 8601 (events, queue messages, log lines), and base64
+        // (API Gateway's bodies, ABsmartly's units), by libcrypto.
+        .target(name: "ISO8601Format"),
+        .target(name: "Base64Format", dependencies: ["CCrypto"]),
         // A generic Lambda Runtime API client loop; knows nothing of Intercom or FullStory.
         .target(
             name: "LambdaRuntime",
-            dependencies: ["CurlHTTP", "FlatJSON", "SystemClock", "ASCIIText", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "CurlHTTP", "FlatJSON", "SystemClock", "ASCIIText", "ISO8601Format", "FileContents",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
+        // The events Lambda hands a function (API Gateway's proxy events, SQS batches) and their answers, and the
+        // builder of API Gateway events that the CLI and the tests share. Pure data: no I/O.
+        .target(name: "LambdaEvents", dependencies: ["FlatJSON", "ASCIIText", "Base64Format"]),
 
         // Amazon SQS over its JSON protocol, signed by libcurl (SigV4): durable delivery.
         .target(name: "AWSSQS", dependencies: ["CurlHTTP", "FlatJSON", "ASCIIText"]),
 
         // Pure code: no I/O, no networking.
         .target(name: "FlatJSON", dependencies: ["ASCIIText"]),
-        .target(name: "IntercomFullStory", dependencies: ["FlatJSON", "CCrypto", "ASCIIText"]),
+        .target(
+            name: "IntercomFullStory", dependencies: ["FlatJSON", "CCrypto", "ASCIIText", "LambdaEvents", "ISO8601Format", "Base64Format"]),
 
         // What the function, the backfill and setup share: the settings they read alike (and how a variable is
         // read and refused), and the services' APIs (FullStory's key, Intercom's token and version).
         .target(name: "ServiceSettings", dependencies: ["ASCIIText", "CurlHTTP", "IntercomFullStory", "ProductVersion"]),
-        .target(name: "ServiceClients", dependencies: ["CurlHTTP", "ASCIIText"]),
+        // The time a piece of work may take, cut into its calls' timeouts and tries (one home for the budget).
+        .target(name: "Budget", dependencies: ["SystemClock", "CurlHTTP"]),
+        // The FullStory, Intercom and ABsmartly clients, for the function, the backfill and setup alike.
+        .target(
+            name: "ServiceClients",
+            dependencies: [
+                "CurlHTTP", "ASCIIText", "FlatJSON", "IntercomFullStory", "Budget", "SystemClock",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // The Lambda function: configuration, FullStory and Intercom clients, delivery, logs.
         .target(
             name: "IntercomFullStoryFunction",
             dependencies: [
                 "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "AWSSQS", "FlatJSON", "ProductVersion", "SystemClock", "ASCIIText",
-                "ServiceSettings", "ServiceClients", "FileContents", .product(name: "Logging", package: "swift-log"),
+                "ServiceSettings", "ServiceClients", "Budget", "FileContents", "LambdaEvents", "ISO8601Format",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -68,7 +89,7 @@ let package = Package(
             name: "Backfill",
             dependencies: [
                 "IntercomFullStory", "ServiceSettings", "ServiceClients", "CurlHTTP", "FlatJSON", "FileContents", "SystemClock",
-                "ASCIIText",
+                "ASCIIText", "ISO8601Format",
             ]
         ),
 
@@ -109,6 +130,7 @@ let package = Package(
                 "IntercomFullStory",
                 "IntercomFullStoryFunction",
                 "LambdaRuntime",
+                "LambdaEvents",
                 "ServiceSettings",
                 "ProductVersion",
                 "SystemClock",
@@ -121,7 +143,7 @@ let package = Package(
 
         // Fuzzing (make fuzz): libFuzzer targets over the core, and the checks they share with the tests.
         .target(
-            name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "FlatJSON", "FileContents"],
+            name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "LambdaEvents", "Base64Format", "FlatJSON", "FileContents"],
             path: "Tests/Fuzz/WebhookFuzzing"),
         .executableTarget(name: "fuzz-webhook-event", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzWebhookEvent"),
         .executableTarget(name: "fuzz-signed-body", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzSignedBody"),
@@ -138,7 +160,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory", "SystemClock", "ASCIIText",
+                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory", "LambdaEvents", "ISO8601Format", "SystemClock",
+                "ASCIIText",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -161,6 +184,9 @@ let package = Package(
             name: "IntercomFullStoryTests",
             dependencies: [
                 "IntercomFullStory",
+                "LambdaEvents",
+                "ISO8601Format",
+                "Base64Format",
                 "FlatJSON",
                 "WebhookFuzzing",
                 "TestSupport",
@@ -169,23 +195,26 @@ let package = Package(
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", "TestSupport", "FlatJSON", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "LambdaRuntime", "TestSupport", "FlatJSON", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "IntercomFullStoryFunctionTests",
             dependencies: [
-                "IntercomFullStoryFunction", "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "FlatJSON", "TestSupport", "AWSSQS",
-                "ProductVersion", "SystemClock", "ServiceSettings", "ServiceClients",
+                "IntercomFullStoryFunction", "IntercomFullStory", "LambdaRuntime", "LambdaEvents", "CurlHTTP", "FlatJSON", "TestSupport", "AWSSQS",
+                "ProductVersion", "SystemClock", "ServiceSettings", "ServiceClients", "Budget",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Runs the built `intercom-fullstory backfill` against stand-ins for Intercom's search and FullStory.
-        .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory", "Backfill", "CurlHTTP", "ServiceSettings"]),
+        .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory", "Backfill", "CurlHTTP", "ServiceSettings", "ServiceClients", "ISO8601Format"]),
         .testTarget(name: "SetupTests", dependencies: ["TestSupport", "FlatJSON"]),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "ProductVersion", "SystemClock"]),
+            name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "LambdaEvents", "ProductVersion", "SystemClock"]),
     ],
     swiftLanguageModes: [.v6]
 )

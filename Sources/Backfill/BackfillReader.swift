@@ -1,5 +1,6 @@
 import CurlHTTP
 import IntercomFullStory
+import ServiceClients
 import SystemClock
 
 /// The backfill's first step: the window's conversations, page by page from Intercom's search, made into events

@@ -1,3 +1,4 @@
+import ISO8601Format
 import IntercomFullStory
 
 /// A batch job's events by what FullStory's imports and errors listings name them by: the event's name, its

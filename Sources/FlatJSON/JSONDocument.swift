@@ -6,7 +6,7 @@ public final class JSONDocument: Sendable {
     /// Deepest nesting accepted; deeper input is rejected instead of risking the stack.
     public static let maximumDepth = 64
     /// Largest source accepted: offsets are stored in 32 bits.
-    public static let maximumSize = Int(UInt32.max) - 1
+    private static let maximumSize = Int(UInt32.max) - 1
 
     @usableFromInline let bytes: [UInt8]
     @usableFromInline let tokens: [JSONToken]

@@ -3,6 +3,7 @@ import FileContents
 import FlatJSON
 import IntercomFullStory
 import IntercomFullStoryFunction
+import LambdaEvents
 import LambdaRuntime
 import Logging
 import ServiceSettings

@@ -3,6 +3,7 @@ import FileContents
 import FlatJSON
 import IntercomFullStory
 import IntercomFullStoryFunction
+import LambdaEvents
 import ServiceSettings
 
 /// Wraps an Intercom notification body in a signed API Gateway proxy event, as API Gateway would deliver it.

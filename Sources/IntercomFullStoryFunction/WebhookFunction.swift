@@ -2,6 +2,7 @@ import AWSSQS
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
+import LambdaEvents
 import LambdaRuntime
 import Logging
 import ServiceClients
@@ -42,10 +43,10 @@ public final class WebhookFunction {
         // The destinations beside FullStory, each with a connection of its own.
         var others: [any Destination] = []
         if let settings = configuration.abSmartly {
-            others.append(
-                ABsmartlyDestination(
-                    client: ABsmartlyClient(settings: settings, http: try HTTPClient(options: options), time: time), unitType: settings.unitType,
-                    time: time))
+            let client = ABsmartlyClient(
+                collectorURL: settings.collectorURL, apiKey: settings.apiKey, application: settings.application,
+                environment: settings.environment, http: try HTTPClient(options: options), time: time)
+            others.append(ABsmartlyDestination(client: client, unitType: settings.unitType, time: time))
         }
         let intercomAPI = try configuration.intercomAccessToken.map { token throws(HTTPClientError) in
             IntercomAPI(baseURL: configuration.intercomAPIURL, accessToken: token, http: try HTTPClient(options: options))

@@ -8,7 +8,7 @@ import ProductVersion
 /// CA bundle. Each tool reads what else it needs itself.
 public struct ServiceSettings: Sendable {
     public static let defaultFullStoryAPIURL = "https://api.fullstory.com"
-    public static let defaultIntercomAPIURL = "https://api.intercom.io"
+    private static let defaultIntercomAPIURL = "https://api.intercom.io"
 
     public var intercomAPIURL: String
     public var fullStoryAPIURL: String

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import FlatJSON
 import IntercomFullStory
+import ISO8601Format
 import TestSupport
 import Testing
 

@@ -1,9 +1,11 @@
+import Budget
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
 import IntercomFullStoryFunction
 import LambdaRuntime
 import Logging
+import ServiceClients
 import SystemClock
 import TestSupport
 import Testing
@@ -20,7 +22,7 @@ import Testing
 
     /// Delivers through a stand-in with a stepped clock: backoff sleeps are recorded, not waited.
     func deliver(
-        _ respond: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply, budgetMilliseconds: Int64 = 4000,
+        _ respond: @escaping @Sendable (StandInServer.Request, Int) -> StandInServer.Reply, budgetMilliseconds: Int = 4000,
         time: SteppedTime = SteppedTime(), isReplay: Bool = false
     ) throws -> (FullStoryClient.Report, [StandInServer.Request], sleeps: [Int]) {
         let server = try StandInServer(respond: respond)

@@ -5,6 +5,7 @@ import IntercomFullStoryFunction
 import LambdaRuntime
 import Logging
 import NIOConcurrencyHelpers
+import ServiceClients
 import TestSupport
 import Testing
 

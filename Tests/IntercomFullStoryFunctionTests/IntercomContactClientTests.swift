@@ -1,6 +1,8 @@
+import Budget
 import CurlHTTP
 import IntercomFullStoryFunction
 import LambdaRuntime
+import ServiceClients
 import SystemClock
 import TestSupport
 import Testing

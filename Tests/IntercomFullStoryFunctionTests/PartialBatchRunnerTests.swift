@@ -2,6 +2,7 @@ import AWSSQS
 import FlatJSON
 import IntercomFullStory
 @testable import IntercomFullStoryFunction
+import LambdaEvents
 import LambdaRuntime
 import Logging
 import SystemClock

@@ -1,3 +1,4 @@
+import Budget
 import CurlHTTP
 import IntercomFullStory
 @testable import IntercomFullStoryFunction

@@ -1,3 +1,4 @@
+import Budget
 import IntercomFullStoryFunction
 import LambdaRuntime
 import SystemClock
@@ -15,19 +16,19 @@ import Testing
         // With one: FullStory's share, then the hand-off, all by 2.9 s, so the answer comes within 3 s.
         #expect(TimeBudget.queuedWebhookMilliseconds < TimeBudget.handoffDeadlineMilliseconds)
         #expect(
-            TimeBudget.queuedWebhookMilliseconds + Int64(TimeBudget.handoffCallMilliseconds) <= TimeBudget.handoffDeadlineMilliseconds)
+            TimeBudget.queuedWebhookMilliseconds + TimeBudget.handoffCallMilliseconds <= TimeBudget.handoffDeadlineMilliseconds)
         #expect(TimeBudget.handoffDeadlineMilliseconds + 100 <= 3000)
         // The contact lookup leaves FullStory at least one whole attempt.
-        #expect(Int64(TimeBudget.contactLookupMilliseconds) < TimeBudget.queuedWebhookMilliseconds)
-        #expect(Int64(TimeBudget.fullStoryAttemptMilliseconds) <= TimeBudget.queuedWebhookMilliseconds)
+        #expect(TimeBudget.contactLookupMilliseconds < TimeBudget.queuedWebhookMilliseconds)
+        #expect(TimeBudget.fullStoryAttemptMilliseconds <= TimeBudget.queuedWebhookMilliseconds)
     }
 
     @Test func aRedeliveryBatchFitsTheFunctionsTimeout() throws {
-        let timeout = try #require(template.values(of: "Timeout").first.flatMap { Int64($0) }) * 1000
-        let batchSize = try #require(template.values(of: "BatchSize").first.flatMap { Int64($0) })
+        let timeout = try #require(template.values(of: "Timeout").first.flatMap { Int($0) }) * 1000
+        let batchSize = try #require(template.values(of: "BatchSize").first.flatMap { Int($0) })
         #expect(batchSize * TimeBudget.recordMilliseconds + TimeBudget.batchReserveMilliseconds <= timeout)
         // The closing calls fit in the batch's reserve, with the answer's reserve kept.
-        #expect(Int64(TimeBudget.batchCallMilliseconds) + TimeBudget.answerReserveMilliseconds <= TimeBudget.batchReserveMilliseconds)
+        #expect(TimeBudget.batchCallMilliseconds + TimeBudget.answerReserveMilliseconds <= TimeBudget.batchReserveMilliseconds)
         // A webhook never waits on the function's timeout: its own budget is far shorter.
         #expect(TimeBudget.webhookMilliseconds < timeout)
     }
@@ -60,7 +61,7 @@ import Testing
     @Test func pinningKeepsTheWebhooksPromises() {
         // The write ends early enough that a failed one is still handed off by the hand-off's deadline.
         #expect(
-            TimeBudget.queuedWebhookMilliseconds + Int64(TimeBudget.handoffCallMilliseconds) <= TimeBudget.handoffDeadlineMilliseconds)
+            TimeBudget.queuedWebhookMilliseconds + TimeBudget.handoffCallMilliseconds <= TimeBudget.handoffDeadlineMilliseconds)
         let time = SteppedTime(frozen: true)
         let start = time.source.monotonicNanoseconds()
         let context = LambdaContext(requestID: "r", deadlineEpochMilliseconds: time.source.epochMilliseconds() + 60_000)

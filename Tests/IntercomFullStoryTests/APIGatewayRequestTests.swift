@@ -1,4 +1,6 @@
+import Base64Format
 import IntercomFullStory
+import LambdaEvents
 import Testing
 
 @Suite struct APIGatewayRequestTests {

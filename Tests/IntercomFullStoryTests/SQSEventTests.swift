@@ -1,5 +1,6 @@
 import FlatJSON
 import IntercomFullStory
+import LambdaEvents
 import Testing
 
 /// SQS events from Lambda's event source mapping, told apart from API Gateway events.

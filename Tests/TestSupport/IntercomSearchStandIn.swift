@@ -1,8 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Base64Format
 import FlatJSON
 import IntercomFullStory
+import ISO8601Format
 import NIOConcurrencyHelpers
 
 /// Intercom's REST API as the backfill uses it: `GET /me` and `POST /conversations/search`, which evaluates
@@ -42,8 +44,13 @@ public final class IntercomSearchStandIn: Sendable {
     public var intercomVersions: [String] { state.withLockedValue { $0.versions } }
     public var requestCount: Int { server.requests.count }
 
-    /// - Parameter failures: the answer to the search request with that number (1 is the first search).
-    public init(conversations: [String], reading: BoundReading = .strict, failures: [Int: Failure] = [:]) throws {
+    /// - Parameters:
+    ///   - failures: the answer to the search request with that number (1 is the first search).
+    ///   - spentWindows: the search requests whose answer (a 200) spends the rate-limit window
+    ///     (`X-RateLimit-Remaining: 0`), with the seconds until its reset.
+    public init(
+        conversations: [String], reading: BoundReading = .strict, failures: [Int: Failure] = [:], spentWindows: [Int: Int] = [:]
+    ) throws {
         let state = NIOLockedValueBox(State(conversations: conversations))
         self.state = state
         server = try StandInServer { request, _ in
@@ -68,7 +75,7 @@ public final class IntercomSearchStandIn: Sendable {
                 }
                 return .json(failure.status, #"{"type":"error.list","errors":[{"code":"rate_limit_exceeded"}]}"#, headers: headers)
             }
-            return Self.search(request.body, conversations: conversations, reading: reading)
+            return Self.search(request.body, conversations: conversations, reading: reading, spentFor: spentWindows[number])
         }
     }
 
@@ -81,7 +88,9 @@ public final class IntercomSearchStandIn: Sendable {
 
     // MARK: Search
 
-    static func search(_ body: [UInt8], conversations: [String], reading: BoundReading) -> StandInServer.Reply {
+    static func search(_ body: [UInt8], conversations: [String], reading: BoundReading, spentFor resetInSeconds: Int? = nil)
+        -> StandInServer.Reply
+    {
         guard let root = try? JSONDocument(parsing: body).root, let query = root["query"] else {
             return badRequest("invalid query")
         }
@@ -125,7 +134,8 @@ public final class IntercomSearchStandIn: Sendable {
         writer.endArray()
         writer.endObject()
         return .json(200, writer.string, headers: [
-            ("X-RateLimit-Limit", "167"), ("X-RateLimit-Remaining", "150"), ("X-RateLimit-Reset", "\(now() + 10)"),
+            ("X-RateLimit-Limit", "167"), ("X-RateLimit-Remaining", resetInSeconds == nil ? "150" : "0"),
+            ("X-RateLimit-Reset", "\(now() + (resetInSeconds ?? 10))"),
         ])
     }
 

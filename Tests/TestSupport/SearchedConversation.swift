@@ -1,3 +1,4 @@
+import ISO8601Format
 import FlatJSON
 import IntercomFullStory
 

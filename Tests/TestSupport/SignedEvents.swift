@@ -1,7 +1,8 @@
-import FlatJSON
 import IntercomFullStory
+import LambdaEvents
 
-/// API Gateway events around Intercom notification bodies, signed as Intercom signs them.
+/// API Gateway events around Intercom notification bodies, signed as Intercom signs them, built by the CLI's
+/// builder (`APIGatewayEventBuilder`).
 public enum SignedEvents {
     public static let testSecret = "test-intercom-client-secret"
 
@@ -10,47 +11,17 @@ public enum SignedEvents {
         body: [UInt8], method: String = "POST", signature: String? = nil, headerName: String = "X-Hub-Signature",
         secret: String = testSecret
     ) -> [UInt8] {
-        var writer = JSONWriter(capacity: body.count * 2 + 512)
-        writer.beginObject()
-        writer.member("httpMethod", method)
-        writer.member("path", "/intercom")
-        writer.key("headers")
-        writer.beginObject()
-        writer.member(headerName, signature ?? IntercomSignature.sign(body: body, secret: Array(secret.utf8)))
-        writer.endObject()
-        writer.key("requestContext")
-        writer.beginObject()
-        writer.member("requestId", "test-request")
-        writer.endObject()
-        return finish(&writer, body: body)
+        let signature = signature ?? IntercomSignature.sign(body: body, secret: Array(secret.utf8))
+        return builder(body: body, method: method, headers: [(headerName, signature)]).restAPIEvent()
     }
 
     /// An HTTP API (payload 2.0) POST event around `body`, signed with `secret`.
     public static func httpAPI(body: [UInt8], secret: String = testSecret) -> [UInt8] {
-        var writer = JSONWriter(capacity: body.count * 2 + 512)
-        writer.beginObject()
-        writer.member("version", "2.0")
-        writer.member("rawPath", "/intercom")
-        writer.key("headers")
-        writer.beginObject()
-        writer.member("x-hub-signature", IntercomSignature.sign(body: body, secret: Array(secret.utf8)))
-        writer.endObject()
-        writer.key("requestContext")
-        writer.beginObject()
-        writer.key("http")
-        writer.beginObject()
-        writer.member("method", "POST")
-        writer.endObject()
-        writer.member("requestId", "test-request")
-        writer.endObject()
-        return finish(&writer, body: body)
+        let signature = IntercomSignature.sign(body: body, secret: Array(secret.utf8))
+        return builder(body: body, method: "POST", headers: [("X-Hub-Signature", signature)]).httpAPIEvent()
     }
 
-    /// The body as a plain JSON string, and the event's end.
-    private static func finish(_ writer: inout JSONWriter, body: [UInt8]) -> [UInt8] {
-        writer.member("body", String(decoding: body, as: UTF8.self))
-        writer.member("isBase64Encoded", false)
-        writer.endObject()
-        return writer.bytes
+    private static func builder(body: [UInt8], method: String, headers: [(String, String)]) -> APIGatewayEventBuilder {
+        APIGatewayEventBuilder(method: method, path: "/intercom", headers: headers, body: body, requestID: "test-request")
     }
 }

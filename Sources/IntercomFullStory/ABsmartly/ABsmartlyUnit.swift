@@ -1,3 +1,4 @@
+import Base64Format
 import ASCIIText
 import CCrypto
 

@@ -1,3 +1,4 @@
+import ISO8601Format
 import FlatJSON
 
 /// The backfill's state file: one JSON object per line, appended as the run goes, so that an interruption

@@ -1,3 +1,4 @@
+import ISO8601Format
 import FlatJSON
 
 /// The events of one searched conversation inside a window: Opened at its creation, Closed at its last close,

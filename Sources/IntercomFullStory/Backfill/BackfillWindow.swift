@@ -1,3 +1,5 @@
+import ISO8601Format
+
 /// The span a backfill covers: [since, until), in Unix seconds.
 public struct BackfillWindow: Sendable, Equatable, CustomStringConvertible {
     public let since: Int
@@ -20,7 +22,7 @@ public struct BackfillWindow: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `--until` when it is not given: a few minutes before now, since Intercom's search may lag behind.
-    public static let defaultUntilLag = 300
+    private static let defaultUntilLag = 300
 
     public init(since: Int, until: Int) throws(Problem) {
         guard since < until else { throw .empty(since: since, until: until) }

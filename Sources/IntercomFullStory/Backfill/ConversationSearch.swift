@@ -2,7 +2,7 @@ import FlatJSON
 
 /// Intercom's `POST /conversations/search`: the request for a backfill window, and what a page of results holds.
 public enum ConversationSearch {
-    public static let pageSize = 150
+    private static let pageSize = 150
 
     /// Every conversation with an event in `window`, whether Intercom's `>` and `<` include their bound or not:
     /// any event at a moment in [since, until) means `updated_at` ≥ since (`> since - 1`: ≥ since when strict, a

@@ -1,3 +1,4 @@
+import ISO8601Format
 import FlatJSON
 
 /// Tolerant readers for Intercom's loosely typed fields.

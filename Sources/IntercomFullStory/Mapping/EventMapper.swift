@@ -1,3 +1,5 @@
+import ISO8601Format
+
 /// Builds the FullStory event draft for a mapped topic. Message text never becomes a property: it is customer
 /// content. Conversations are mapped here, tickets in `EventMapper+Ticket.swift`; what both share is below.
 public struct EventMapper: Sendable {

@@ -1,3 +1,4 @@
+import ISO8601Format
 import FlatJSON
 
 /// A session from FullStory's List Sessions (`GET /sessions/v2?uid=…&limit=…`): `{"sessions": [{"userId",

@@ -24,7 +24,7 @@ public enum SessionReplayURL {
 
     /// FullStory's app hosts: a link elsewhere is never written where agents click it (the contact's attribute is
     /// set by the browser, so by anyone).
-    public static let appHosts: Set<String> = ["app.fullstory.com", "app.eu1.fullstory.com", "www.fullstory.com", "fullstory.com"]
+    private static let appHosts: Set<String> = ["app.fullstory.com", "app.eu1.fullstory.com", "www.fullstory.com", "fullstory.com"]
 
     /// The link to `session` in `text`, as `https://<FullStory app host><path>` (query and fragment dropped), when
     /// `text` is an `https://` link on one of FullStory's app hosts whose path names `session` and that fits an

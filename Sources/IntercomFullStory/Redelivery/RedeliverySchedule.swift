@@ -7,9 +7,9 @@
 /// starts over.
 public enum RedeliverySchedule {
     /// The shortest delay (and the delivery queue's `DelaySeconds` before the first redelivery).
-    public static let firstDelaySeconds = 30
+    private static let firstDelaySeconds = 30
     /// SQS's longest visibility timeout.
-    public static let maximumDelaySeconds = 43_200
+    private static let maximumDelaySeconds = 43_200
     /// How long after its first enqueue a message is still tried: 30 hours, so that a day-long outage of FullStory
     /// loses nothing.
     public static let spanSeconds = 108_000

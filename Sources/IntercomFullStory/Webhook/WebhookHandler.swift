@@ -1,4 +1,5 @@
 import FlatJSON
+import LambdaEvents
 
 /// The core: from the bytes of an API Gateway event to a decision. Pure: no I/O, no clock, no randomness, so
 /// the same event always gets the same decision.
@@ -44,7 +45,7 @@ public struct WebhookHandler: Sendable {
         return (decide(request, summary: &summary), summary)
     }
 
-    public func decide(_ request: APIGatewayRequest, summary: inout WebhookRequestSummary) -> WebhookDecision {
+    private func decide(_ request: APIGatewayRequest, summary: inout WebhookRequestSummary) -> WebhookDecision {
         switch request.method {
         case "HEAD", "GET": return .reply(.health(method: request.method))
         case "POST": break

@@ -1,3 +1,5 @@
+import LambdaEvents
+
 /// A final answer to API Gateway, with a label for the invocation's log line. This is the response table of
 /// docs/reliability.md; every row is built here and nowhere else.
 public struct WebhookReply: Sendable, Equatable {

@@ -1,5 +1,7 @@
+import Budget
 import IntercomFullStory
 import Logging
+import ServiceClients
 import SystemClock
 
 /// ABsmartly as a destination: every forwarded event becomes one goal for the contact's `external_id` (hashed as

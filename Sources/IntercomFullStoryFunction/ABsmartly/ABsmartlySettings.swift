@@ -7,7 +7,7 @@ import ServiceSettings
 /// naming the missing one) and `ABSMARTLY_UNIT_TYPE` (default `user_id`).
 public struct ABsmartlySettings: Sendable {
     public static let requiredVariables = ["ABSMARTLY_COLLECTOR_URL", "ABSMARTLY_API_KEY", "ABSMARTLY_APPLICATION", "ABSMARTLY_ENVIRONMENT"]
-    public static let defaultUnitType = "user_id"
+    private static let defaultUnitType = "user_id"
 
     public var collectorURL: String
     public var apiKey: String

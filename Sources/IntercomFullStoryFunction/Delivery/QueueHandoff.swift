@@ -1,4 +1,5 @@
 import AWSSQS
+import Budget
 import IntercomFullStory
 
 /// Hands an event FullStory could not take to the delivery queue (SendMessage), within the hand-off's budget

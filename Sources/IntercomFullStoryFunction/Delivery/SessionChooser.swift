@@ -1,5 +1,7 @@
+import Budget
 import IntercomFullStory
 import Logging
+import ServiceClients
 
 /// Chooses the FullStory session of a webhook's event, within the lookups' share of its budget: the item's own
 /// attribute, a ticket's linked conversation's pin (pinning on), the contact's attribute, and with pinning, the pin of

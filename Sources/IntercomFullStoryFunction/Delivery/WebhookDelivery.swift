@@ -1,6 +1,8 @@
+import Budget
 import IntercomFullStory
 import LambdaRuntime
 import Logging
+import ServiceClients
 import SystemClock
 
 /// Delivers a forwarded webhook's event, in this order within the webhook's time budget:

@@ -1,5 +1,6 @@
 import AWSSQS
 import IntercomFullStory
+import ServiceClients
 
 /// What one webhook came to: the answer for Intercom and, when an event was forwarded, what each destination and
 /// pinning did.

@@ -1,4 +1,5 @@
 import AWSSQS
+import Budget
 import IntercomFullStory
 import Logging
 

@@ -1,5 +1,6 @@
 import AWSSQS
 import IntercomFullStory
+import ServiceClients
 
 /// What one destination did with a webhook's event or a queued request, for the answer, the metrics and the log
 /// line.

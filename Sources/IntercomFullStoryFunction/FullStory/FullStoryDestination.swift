@@ -1,6 +1,8 @@
 import AWSSQS
+import Budget
 import IntercomFullStory
 import Logging
+import ServiceClients
 import SystemClock
 
 /// FullStory as a destination: the event on the chosen session, sent through Create Event under its key. What is

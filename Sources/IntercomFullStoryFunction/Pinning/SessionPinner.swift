@@ -1,5 +1,7 @@
+import Budget
 import IntercomFullStory
 import Logging
+import ServiceClients
 
 /// Session pinning (`INTERCOM_PIN_SESSIONS=true`): finds the session a new conversation is happening in and
 /// writes it on the conversation, so that every later event of the conversation carries it (the first step of

@@ -1,5 +1,7 @@
 import AWSSQS
+import Budget
 import IntercomFullStory
+import LambdaEvents
 import LambdaRuntime
 import Logging
 import SystemClock

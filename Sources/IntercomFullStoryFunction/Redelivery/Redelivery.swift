@@ -1,5 +1,6 @@
 import AWSSQS
 import IntercomFullStory
+import LambdaEvents
 import LambdaRuntime
 import Logging
 import SystemClock

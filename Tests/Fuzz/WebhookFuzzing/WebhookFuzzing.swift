@@ -1,5 +1,7 @@
+import Base64Format
 import FlatJSON
 import IntercomFullStory
+import LambdaEvents
 
 /// The fuzz targets' bodies, shared by the libFuzzer executables and the regression tests. Each checks the
 /// promises that must hold for any input and traps (the fuzzer's signal) when one is broken.

@@ -1,18 +1,18 @@
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
-import ServiceClients
 import SystemClock
 
-/// Reads conversations from Intercom's search, a page at a time, within Intercom's rate limits: it waits for
-/// `X-RateLimit-Reset` when the window's calls run out, and retries 429 and 5xx answers with backoff, a bounded
-/// number of times.
-final class IntercomSearchClient {
-    enum Failure: Error, CustomStringConvertible {
+/// Reads conversations from Intercom's search (for the backfill), a page at a time, within Intercom's rate limits:
+/// when an answer says the window's calls are spent, the next request waits for `X-RateLimit-Reset` first; 429 and
+/// 5xx answers are retried with backoff, a bounded number of times. Every wait is on its `TimeSource`, inside the
+/// attempt loop.
+public final class IntercomSearchClient {
+    public enum Failure: Error, CustomStringConvertible {
         case tokenRefused(status: Int)
         case failed(String)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .tokenRefused(let status):
                 "Intercom refused INTERCOM_ACCESS_TOKEN (\(status)): check the token and that its app may read conversations"
@@ -23,7 +23,7 @@ final class IntercomSearchClient {
 
     /// Seven attempts, 1, 2, 4… up to 30 s apart; a 429 waits for the rate-limit window's reset instead (at most
     /// a minute).
-    static let retryPolicy = RetryPolicy(
+    public static let retryPolicy = RetryPolicy(
         maximumAttempts: 7, baseMilliseconds: 1000, capMilliseconds: 30_000, jitter: false, retryAfter: .insteadOfBackoff,
         longestRetryAfterMilliseconds: 60_000)
 
@@ -32,9 +32,12 @@ final class IntercomSearchClient {
     private let time: TimeSource
     private let note: (String) -> Void
     /// Requests made, retries included (for the summary).
-    private(set) var requests = 0
+    public private(set) var requests = 0
+    /// When the last answer spent the rate-limit window: the epoch millisecond of its reset, before which the next
+    /// request would only be refused.
+    private var windowResetsAt: Int64?
 
-    init(baseURL: String, token: String, http: HTTPClient, time: TimeSource = .system, note: @escaping (String) -> Void) {
+    public init(baseURL: String, token: String, http: HTTPClient, time: TimeSource = .system, note: @escaping (String) -> Void) {
         api = IntercomAPI(baseURL: baseURL, accessToken: token, http: http)
         self.http = http
         self.time = time
@@ -42,12 +45,12 @@ final class IntercomSearchClient {
     }
 
     /// The workspace's id (`GET /me`, `app.id_code`); it also proves the token before anything else happens.
-    func workspaceID() throws(Failure) -> String? {
+    public func workspaceID() throws(Failure) -> String? {
         let body = try call(HTTPRequest(method: "GET", url: api.baseURL + "/me", headers: api.headers(), totalTimeoutMilliseconds: 30_000))
         return (try? JSONDocument(parsing: body))?.root["app", "id_code"]?.string
     }
 
-    func page(window: BackfillWindow, startingAfter cursor: String?) throws(Failure) -> ConversationSearch.Page {
+    public func page(window: BackfillWindow, startingAfter cursor: String?) throws(Failure) -> ConversationSearch.Page {
         let body = try call(HTTPRequest(
             method: "POST", url: api.baseURL + "/conversations/search", headers: api.headers(json: true),
             body: ConversationSearch.requestBody(window: window, startingAfter: cursor), totalTimeoutMilliseconds: 60_000,
@@ -70,6 +73,7 @@ final class IntercomSearchClient {
                 }
             }
         ) { _ throws(Failure) in
+            waitForTheWindowIfSpent()
             requests += 1
             let response: HTTPResponse
             do throws(HTTPClientError) {
@@ -95,24 +99,33 @@ final class IntercomSearchClient {
         case .failure(let error):
             throw .failed("Intercom unreachable: \(error)")
         case .success(let response) where (200..<300).contains(response.status):
-            waitIfTheWindowIsSpent(response)
+            noteTheWindowIfSpent(response)
             return response.body
         case .success(let response):
             throw .failed(response.status == 429 ? "Intercom kept answering 429 (rate limit)" : "Intercom kept answering \(response.status)")
         }
     }
 
-    /// With one call or none left in the rate-limit window, the next would be refused: wait for the reset.
-    private func waitIfTheWindowIsSpent(_ response: HTTPResponse) {
+    /// With one call or none left in the rate-limit window, the next would be refused: it waits for the reset (no
+    /// wait after the last page).
+    private func noteTheWindowIfSpent(_ response: HTTPResponse) {
         guard let remaining = response.header("X-RateLimit-Remaining").flatMap({ Int($0) }), remaining <= 1,
             let wait = Self.millisecondsUntilReset(response, time), wait > 0
         else { return }
+        windowResetsAt = time.epochMilliseconds() + Int64(min(wait, Self.retryPolicy.longestRetryAfterMilliseconds ?? wait))
+    }
+
+    private func waitForTheWindowIfSpent() {
+        guard let resetsAt = windowResetsAt else { return }
+        windowResetsAt = nil
+        let wait = Int(max(0, resetsAt - time.epochMilliseconds()))
+        guard wait > 0 else { return }
         note("Intercom rate limit nearly spent; waiting \(wait / 1000 + 1) s for its window to reset")
-        time.sleep(min(wait, Self.retryPolicy.longestRetryAfterMilliseconds ?? wait))
+        time.sleep(wait)
     }
 
     /// `X-RateLimit-Reset` is a Unix time in seconds.
-    static func millisecondsUntilReset(_ response: HTTPResponse, _ time: TimeSource) -> Int? {
+    private static func millisecondsUntilReset(_ response: HTTPResponse, _ time: TimeSource) -> Int? {
         // A Unix time in seconds; anything past a day from now is cut there (no overflow, no endless wait).
         guard let reset = response.header("X-RateLimit-Reset").flatMap({ Int64($0) }) else { return nil }
         let now = time.epochMilliseconds()

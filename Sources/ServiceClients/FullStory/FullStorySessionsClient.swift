@@ -1,6 +1,6 @@
+import Budget
 import CurlHTTP
 import IntercomFullStory
-import ServiceClients
 
 /// FullStory's List Sessions (`GET /sessions/v2?uid=…&limit=1`): the user's newest session, for pinning a
 /// conversation whose contact carries none. A Standard key may call it.

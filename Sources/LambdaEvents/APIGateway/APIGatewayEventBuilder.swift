@@ -1,22 +1,35 @@
+import ASCIIText
+import Base64Format
 import FlatJSON
-import IntercomFullStory
 
-/// Builds API Gateway proxy events (REST API payload 1.0, HTTP API payload 2.0) around a request, for the
-/// sample events and local testing.
-struct APIGatewayEventBuilder {
-    var method: String
-    var path: String
+/// Builds API Gateway proxy events (REST API payload 1.0, HTTP API payload 2.0) around a request, as API Gateway
+/// sends them: for the CLI's sample events (`intercom-fullstory sign`) and for the tests, which share this one.
+public struct APIGatewayEventBuilder: Sendable {
+    public var method: String
+    public var path: String
     /// Header names as a client sends them; the 2.0 event lowercases them, as HTTP APIs do.
-    var headers: [(String, String)]
-    var body: [UInt8]
-    var base64: Bool
-    var requestID: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    /// Whether the body travels base64-encoded (`isBase64Encoded`), as API Gateway sends binary media types.
+    public var base64: Bool
+    public var requestID: String
+
+    public init(
+        method: String, path: String, headers: [(String, String)], body: [UInt8], base64: Bool = false, requestID: String
+    ) {
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+        self.base64 = base64
+        self.requestID = requestID
+    }
 
     private var bodyText: String {
         base64 ? Base64.encode(body) : String(decoding: body, as: UTF8.self)
     }
 
-    func restAPIEvent() -> [UInt8] {
+    public func restAPIEvent() -> [UInt8] {
         var writer = JSONWriter(capacity: body.count + 1024)
         writer.beginObject()
         writer.member("resource", path)
@@ -64,7 +77,7 @@ struct APIGatewayEventBuilder {
         return writer.bytes
     }
 
-    func httpAPIEvent() -> [UInt8] {
+    public func httpAPIEvent() -> [UInt8] {
         var writer = JSONWriter(capacity: body.count + 1024)
         writer.beginObject()
         writer.member("version", "2.0")
@@ -73,7 +86,7 @@ struct APIGatewayEventBuilder {
         writer.member("rawQueryString", "")
         writer.key("headers")
         writer.beginObject()
-        for (name, value) in headers { writer.member(name.lowercased(), value) }
+        for (name, value) in headers { writer.member(ASCII.lowercased(name), value) }
         writer.endObject()
         writer.key("requestContext")
         writer.beginObject()

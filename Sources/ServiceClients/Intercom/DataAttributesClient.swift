@@ -1,36 +1,39 @@
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
-import ServiceClients
 
 /// Intercom's data attributes (`GET /data_attributes?model=…`, `POST /data_attributes`) and the workspace
 /// (`GET /me`), for `setup`.
-struct DataAttributesClient {
-    struct Attribute: Equatable {
-        var name: String
-        var dataType: String?
-        var apiWritable: Bool
-        var messengerWritable: Bool
-        var archived: Bool
+public struct DataAttributesClient {
+    public struct Attribute: Equatable {
+        public var name: String
+        public var dataType: String?
+        public var apiWritable: Bool
+        public var messengerWritable: Bool
+        public var archived: Bool
     }
 
     /// An answer that is not the one wanted: the status and Intercom's error code.
-    struct Refusal: Error, CustomStringConvertible {
-        var status: Int
-        var code: String?
-        var description: String { "Intercom answered \(status) \(code ?? "without a code")" }
+    public struct Refusal: Error, CustomStringConvertible {
+        public var status: Int
+        public var code: String?
+        public var description: String { "Intercom answered \(status) \(code ?? "without a code")" }
     }
 
-    static let timeoutMilliseconds = 15_000
-    let api: IntercomAPI
+    public static let timeoutMilliseconds = 15_000
+    public let api: IntercomAPI
+
+    public init(api: IntercomAPI) {
+        self.api = api
+    }
 
     /// The workspace's name and id (`app.name`, `app.id_code`).
-    func workspace() throws -> (name: String?, id: String?) {
+    public func workspace() throws -> (name: String?, id: String?) {
         let root = try get("/me")
         return (root["app", "name"]?.string, root["app", "id_code"]?.string)
     }
 
-    func attributes(model: String) throws -> [Attribute] {
+    public func attributes(model: String) throws -> [Attribute] {
         let root = try get("/data_attributes?model=" + model)
         return (root["data"]?.elements.map { $0 } ?? []).compactMap { element in
             guard let name = element["name"]?.string else { return nil }
@@ -41,7 +44,7 @@ struct DataAttributesClient {
     }
 
     /// Creates a text attribute; a conversation attribute through the Unstable version, the only one that documents it.
-    func create(name: String, model: String, description: String, messengerWritable: Bool) throws {
+    public func create(name: String, model: String, description: String, messengerWritable: Bool) throws {
         var writer = JSONWriter()
         writer.beginObject()
         writer.member("name", name)

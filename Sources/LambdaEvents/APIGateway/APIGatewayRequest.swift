@@ -1,3 +1,4 @@
+import Base64Format
 import FlatJSON
 
 /// The parts of an API Gateway proxy event that a webhook needs. Decodes REST API events (payload 1.0), and

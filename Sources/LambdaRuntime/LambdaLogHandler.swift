@@ -5,8 +5,7 @@ import Musl
 #endif
 import FileContents
 import FlatJSON
-import IntercomFullStory
-import LambdaRuntime
+import ISO8601Format
 import Logging
 import SystemClock
 
@@ -40,7 +39,7 @@ public struct LambdaLogHandler: LogHandler {
         self.init(label: label, format: format, level: Self.level(environment("AWS_LAMBDA_LOG_LEVEL")) ?? .info, sink: sink)
     }
 
-    static func level(_ name: String?) -> Logger.Level? {
+    package static func level(_ name: String?) -> Logger.Level? {
         switch name?.uppercased() {
         case "TRACE": .trace
         case "DEBUG": .debug
@@ -52,7 +51,7 @@ public struct LambdaLogHandler: LogHandler {
         }
     }
 
-    static func lambdaName(_ level: Logger.Level) -> String {
+    package static func lambdaName(_ level: Logger.Level) -> String {
         switch level {
         case .trace: "TRACE"
         case .debug: "DEBUG"

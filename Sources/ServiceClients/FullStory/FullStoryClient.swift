@@ -1,8 +1,7 @@
+import Budget
 import CurlHTTP
 import IntercomFullStory
-import LambdaRuntime
 import Logging
-import ServiceClients
 import SystemClock
 
 /// Sends events to FullStory's Create Event endpoint (`POST /v2/events`), retrying what is worth retrying

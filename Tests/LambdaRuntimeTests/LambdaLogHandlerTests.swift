@@ -1,5 +1,5 @@
 import FlatJSON
-import IntercomFullStoryFunction
+import LambdaRuntime
 import Logging
 import NIOConcurrencyHelpers
 import Testing

@@ -1,4 +1,3 @@
-import LambdaRuntime
 import SystemClock
 
 /// The time a piece of an invocation may take, and every allowance it is cut from, in one place. A webhook gets
@@ -17,15 +16,18 @@ import SystemClock
 ///   its visibility changes and answer.
 /// - A redelivery record takes at most 4 s with FullStory and 1 s to move to the dead-letter queue.
 /// - No call starts with less than 100 ms left (150 ms for an attempt at a destination): it could only time out.
+///
+/// Every duration here is an `Int` of milliseconds, the unit of libcurl's timeouts and of `RetryPolicy`; an `Int64` is
+/// an instant on the epoch clock (Lambda's deadline), turned into a duration once, where the budget is made.
 public struct TimeBudget: Sendable {
     /// How long Intercom waits for a webhook's answer.
-    public static let intercomTimeoutMilliseconds: Int64 = 5000
+    public static let intercomTimeoutMilliseconds = 5000
     /// A webhook's work without a delivery queue.
-    public static let webhookMilliseconds: Int64 = 4000
+    public static let webhookMilliseconds = 4000
     /// FullStory's share of a webhook with a delivery queue.
-    public static let queuedWebhookMilliseconds: Int64 = 2000
+    public static let queuedWebhookMilliseconds = 2000
     /// The hand-off to SQS ends by then, from the invocation's start.
-    public static let handoffDeadlineMilliseconds: Int64 = 2900
+    public static let handoffDeadlineMilliseconds = 2900
     /// Longest SendMessage of a hand-off (SQS normally answers in tens of milliseconds).
     public static let handoffCallMilliseconds = 900
     /// The lookups' share (and the longest of them).
@@ -42,68 +44,43 @@ public struct TimeBudget: Sendable {
     public static let minimumAttemptMilliseconds = 150
     public static let minimumCallMilliseconds = 100
     /// Kept back from Lambda's deadline to post a webhook's answer (and for a batch's closing calls).
-    public static let answerReserveMilliseconds: Int64 = 300
+    public static let answerReserveMilliseconds = 300
     /// Kept back from Lambda's deadline by a redelivery batch for its visibility changes and answer.
-    public static let batchReserveMilliseconds: Int64 = 1500
+    public static let batchReserveMilliseconds = 1500
     /// A redelivery record's time with FullStory (one attempt, and the unlinked resend after a full session).
-    public static let recordFullStoryMilliseconds: Int64 = 4000
+    public static let recordFullStoryMilliseconds = 4000
     /// Longest SendMessage to the dead-letter queue, after a record's last try.
     public static let deadLetterMoveMilliseconds = 1000
     /// What one redelivery record may take in all: the event source mapping's batch size times this, plus the
     /// batch reserve, fits the function's timeout.
-    public static var recordMilliseconds: Int64 { recordFullStoryMilliseconds + Int64(deadLetterMoveMilliseconds) }
+    public static var recordMilliseconds: Int { recordFullStoryMilliseconds + deadLetterMoveMilliseconds }
     /// A record is not started with less than this left: it would most likely time out.
-    public static let minimumRecordMilliseconds: Int64 = 1000
+    public static let minimumRecordMilliseconds = 1000
     /// Longest visibility change of a batch's failed records.
     public static let batchCallMilliseconds = 1000
     /// What a batch may take when Lambda gave no deadline (tests, the CLI).
-    public static let withoutDeadlineMilliseconds: Int64 = 10_000
+    private static let withoutDeadlineMilliseconds = 10_000
 
     /// Monotonic nanoseconds at which the budget ends.
-    public let endNanoseconds: UInt64
+    private let endNanoseconds: UInt64
     public let time: TimeSource
 
     /// `allowanceMilliseconds` from `startNanoseconds` (`nil`: no allowance of its own), ending no later than
-    /// `reserveMilliseconds` before Lambda's deadline (without a deadline, and without an allowance: 10 s).
+    /// `reserveMilliseconds` before a hard deadline `deadlineMilliseconds` from now (Lambda's; `nil`: none; without
+    /// one, and without an allowance: 10 s).
     public init(
-        startNanoseconds: UInt64, allowanceMilliseconds: Int64?, context: LambdaContext,
-        reserveMilliseconds: Int64 = TimeBudget.answerReserveMilliseconds, time: TimeSource
+        startNanoseconds: UInt64, allowanceMilliseconds: Int?, deadlineMilliseconds: Int?,
+        reserveMilliseconds: Int = TimeBudget.answerReserveMilliseconds, time: TimeSource
     ) {
         // The allowance counts from the start; the deadline from now (a budget made part-way through an
         // invocation, as the hand-off's is, must not run past it).
         let now = time.monotonicNanoseconds()
-        let deadlineEnd = context.remainingMilliseconds(now: time.epochMilliseconds()).map {
-            now + UInt64(max(0, $0 - reserveMilliseconds)) * 1_000_000
-        }
+        let deadlineEnd = deadlineMilliseconds.map { now + UInt64(max(0, $0 - reserveMilliseconds)) * 1_000_000 }
         let allowanceEnd = (allowanceMilliseconds ?? (deadlineEnd == nil ? Self.withoutDeadlineMilliseconds : nil)).map {
             startNanoseconds + UInt64(max(0, $0)) * 1_000_000
         }
         endNanoseconds = min(allowanceEnd ?? UInt64.max, deadlineEnd ?? UInt64.max)
         self.time = time
-    }
-
-    /// A webhook's budget: 4 s, or 2 s for FullStory when a delivery queue takes what it cannot.
-    public static func webhook(startNanoseconds: UInt64, context: LambdaContext, queued: Bool, time: TimeSource) -> TimeBudget {
-        TimeBudget(
-            startNanoseconds: startNanoseconds, allowanceMilliseconds: queued ? queuedWebhookMilliseconds : webhookMilliseconds,
-            context: context, time: time)
-    }
-
-    /// The hand-off's: until 2.9 s after the webhook's start.
-    public static func handoff(startNanoseconds: UInt64, context: LambdaContext, time: TimeSource) -> TimeBudget {
-        TimeBudget(startNanoseconds: startNanoseconds, allowanceMilliseconds: handoffDeadlineMilliseconds, context: context, time: time)
-    }
-
-    /// The time a redelivery batch has left for records: up to its reserve before Lambda's deadline.
-    public static func batch(startNanoseconds: UInt64, context: LambdaContext, time: TimeSource) -> TimeBudget {
-        TimeBudget(
-            startNanoseconds: startNanoseconds, allowanceMilliseconds: nil, context: context,
-            reserveMilliseconds: batchReserveMilliseconds, time: time)
-    }
-
-    /// A batch's closing calls (visibility changes, dead-letter moves): up to the answer's reserve.
-    public static func batchCalls(startNanoseconds: UInt64, context: LambdaContext, time: TimeSource) -> TimeBudget {
-        TimeBudget(startNanoseconds: startNanoseconds, allowanceMilliseconds: nil, context: context, time: time)
     }
 
     /// One redelivery record's time with its destination (or Intercom, for a pin), within what the batch has left.
@@ -126,7 +103,8 @@ public struct TimeBudget: Sendable {
         return TimeBudget(endNanoseconds: min(endNanoseconds, time.monotonicNanoseconds() + UInt64(share) * 1_000_000), time: time)
     }
 
-    init(endNanoseconds: UInt64, time: TimeSource) {
+    /// A budget that ends at `endNanoseconds` on `time`'s monotonic clock.
+    public init(endNanoseconds: UInt64, time: TimeSource) {
         self.endNanoseconds = endNanoseconds
         self.time = time
     }

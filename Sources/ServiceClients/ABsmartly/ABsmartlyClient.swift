@@ -1,3 +1,4 @@
+import Budget
 import CurlHTTP
 import IntercomFullStory
 import Logging
@@ -35,11 +36,14 @@ public final class ABsmartlyClient {
     private let http: HTTPClient
     private let time: TimeSource
 
-    public init(settings: ABsmartlySettings, http: HTTPClient, time: TimeSource = .system) {
-        endpoint = settings.collectorURL + "/context"
+    /// The Collector at `collectorURL` (its base with `/v1`), as `application` in `environment`, with an SDK API key.
+    public init(
+        collectorURL: String, apiKey: String, application: String, environment: String, http: HTTPClient, time: TimeSource = .system
+    ) {
+        endpoint = collectorURL + "/context"
         headers = [
-            ("X-API-Key", settings.apiKey), ("X-Application", settings.application), ("X-Application-Version", "0"),
-            ("X-Environment", settings.environment), ("X-Agent", Self.agent), ("Content-Type", "application/json"),
+            ("X-API-Key", apiKey), ("X-Application", application), ("X-Application-Version", "0"),
+            ("X-Environment", environment), ("X-Agent", Self.agent), ("Content-Type", "application/json"),
             ("Accept", "application/json"),
         ]
         self.http = http

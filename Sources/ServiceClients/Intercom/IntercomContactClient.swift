@@ -1,8 +1,7 @@
 import ASCIIText
+import Budget
 import CurlHTTP
 import IntercomFullStory
-import LambdaRuntime
-import ServiceClients
 
 /// Looks up a contact (`GET /contacts/{id}`) to read the session attribute the browser stored on it.
 public final class IntercomContactClient {

@@ -1,8 +1,8 @@
 import ASCIIText
+import Budget
 import CurlHTTP
 import FlatJSON
 import IntercomFullStory
-import ServiceClients
 
 /// The conversation calls of session pinning: read the attribute a conversation already holds (`GET
 /// /conversations/{id}`, on Intercom's retry of a webhook) and write it (`PUT /conversations/{id}`).

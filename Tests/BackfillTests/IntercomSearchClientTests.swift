@@ -1,0 +1,43 @@
+import CurlHTTP
+import IntercomFullStory
+import ServiceClients
+import TestSupport
+import Testing
+
+/// Intercom's search client on a stepped clock: what it waits, not how long a machine took.
+@Suite struct IntercomSearchClientTests {
+    func client(_ intercom: IntercomSearchStandIn, time: SteppedTime, notes: NoteLog) throws -> IntercomSearchClient {
+        IntercomSearchClient(
+            baseURL: intercom.baseURL, token: IntercomSearchStandIn.token,
+            http: try HTTPClient(options: HTTPClient.Options(disableProxies: true, userAgent: "intercom-fullstory-tests")), time: time.source,
+            note: { notes.append($0) })
+    }
+
+    final class NoteLog {
+        var lines: [String] = []
+        func append(_ line: String) { lines.append(line) }
+    }
+
+    @Test func aSpentWindowIsWaitedOutBeforeTheNextSearchAndNotAfterTheLast() throws {
+        let intercom = try IntercomSearchStandIn(conversations: [], spentWindows: [1: 5])
+        defer { intercom.shutdown() }
+        let time = SteppedTime()
+        let notes = NoteLog()
+        let search = try client(intercom, time: time, notes: notes)
+        let window = try BackfillWindow(since: 1_764_547_200, until: 1_764_633_600)
+
+        _ = try search.page(window: window, startingAfter: nil)
+        #expect(time.sleeps.isEmpty, "no wait after an answer: the next request may never come")
+
+        _ = try search.page(window: window, startingAfter: nil)
+        let waits = time.sleeps
+        #expect(waits.count == 1)
+        // The reset is 5 s after the answer, in whole seconds: at most 5 s and more than 3 s to wait.
+        #expect(waits.allSatisfy { (3_000...5_000).contains($0) }, "\(waits)")
+        #expect(notes.lines.contains { $0.hasPrefix("Intercom rate limit nearly spent; waiting") })
+
+        _ = try search.page(window: window, startingAfter: nil)
+        #expect(time.sleeps.count == 1, "a window not spent is not waited for")
+        #expect(intercom.requestCount == 3 && search.requests == 3)
+    }
+}
