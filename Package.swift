@@ -9,7 +9,7 @@ let glibcCompatibilityWraps = ["-Xlinker", "--wrap=hypotf", "-Xlinker", "--wrap=
 let package = Package(
     name: "intercom-fullstory",
     products: [
-        .library(name: "IntercomFullStory", targets: ["IntercomFullStory"]),
+        .library(name: "IntercomFullStory", targets: ["IntercomFullStory", "LambdaEvents"]),
         .executable(name: "intercom-fullstory", targets: ["IntercomFullStoryCLI"]),
         .executable(name: "bootstrap", targets: ["bootstrap"]),
         // For the benchmark package, which reads its sample event with it.
@@ -61,7 +61,7 @@ let package = Package(
             name: "IntercomFullStory", dependencies: ["FlatJSON", "CCrypto", "ASCIIText", "LambdaEvents", "ISO8601Format", "Base64Format"]),
 
         // What the function, the backfill and setup share: the settings they read alike (and how a variable is
-        // read and refused), and the services' APIs (FullStory's key, Intercom's token and version).
+        // read and refused).
         .target(name: "ServiceSettings", dependencies: ["ASCIIText", "CurlHTTP", "IntercomFullStory", "ProductVersion"]),
         // The time a piece of work may take, cut into its calls' timeouts and tries (one home for the budget).
         .target(name: "Budget", dependencies: ["SystemClock", "CurlHTTP"]),
@@ -74,12 +74,12 @@ let package = Package(
             ]
         ),
 
-        // The Lambda function: configuration, FullStory and Intercom clients, delivery, logs.
+        // The Lambda function: configuration, destinations, delivery, redelivery, metrics, the invocation's log line.
         .target(
             name: "IntercomFullStoryFunction",
             dependencies: [
                 "IntercomFullStory", "LambdaRuntime", "CurlHTTP", "AWSSQS", "FlatJSON", "ProductVersion", "SystemClock", "ASCIIText",
-                "ServiceSettings", "ServiceClients", "Budget", "FileContents", "LambdaEvents", "ISO8601Format",
+                "ServiceSettings", "ServiceClients", "Budget", "FileContents", "LambdaEvents",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -143,7 +143,7 @@ let package = Package(
 
         // Fuzzing (make fuzz): libFuzzer targets over the core, and the checks they share with the tests.
         .target(
-            name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "LambdaEvents", "Base64Format", "FlatJSON", "FileContents"],
+            name: "WebhookFuzzing", dependencies: ["IntercomFullStory", "LambdaEvents", "FlatJSON", "FileContents"],
             path: "Tests/Fuzz/WebhookFuzzing"),
         .executableTarget(name: "fuzz-webhook-event", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzWebhookEvent"),
         .executableTarget(name: "fuzz-signed-body", dependencies: ["WebhookFuzzing"], path: "Tests/Fuzz/FuzzSignedBody"),
@@ -160,7 +160,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory", "LambdaEvents", "ISO8601Format", "SystemClock",
+                "FileContents", "AWSSQS", "CurlHTTP", "FlatJSON", "IntercomFullStory", "LambdaEvents", "ISO8601Format", "Base64Format",
+                "SystemClock",
                 "ASCIIText",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -214,7 +215,7 @@ let package = Package(
         .testTarget(name: "SetupTests", dependencies: ["TestSupport", "FlatJSON"]),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
         .testTarget(
-            name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "LambdaEvents", "ProductVersion", "SystemClock"]),
+            name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "ProductVersion", "SystemClock"]),
     ],
     swiftLanguageModes: [.v6]
 )

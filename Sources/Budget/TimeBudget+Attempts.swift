@@ -6,6 +6,7 @@ extension TimeBudget {
     /// later), each with a timeout of at most `cappedAt`, none started with less than `minimumAttemptMilliseconds`
     /// left, waiting on the budget's clock. `attempt` gets its timeout; `current` is the outcome so far, returned when
     /// no try fits any more.
+    @inlinable
     public func attempts<Outcome>(
         _ policy: RetryPolicy, retrying: Bool, cappedAt cap: Int, current: () -> Outcome,
         _ attempt: (_ timeoutMilliseconds: Int) -> RetryLoop.Attempt<Outcome>

@@ -60,6 +60,9 @@ public struct TimeBudget: Sendable {
     public static let batchCallMilliseconds = 1000
     /// What a batch may take when Lambda gave no deadline (tests, the CLI).
     private static let withoutDeadlineMilliseconds = 10_000
+    /// The longest any allowance or deadline counts for (a day; Lambda's own limit is 15 minutes): whatever a
+    /// deadline says, the arithmetic stays in range.
+    private static let longestMilliseconds = 86_400_000
 
     /// Monotonic nanoseconds at which the budget ends.
     private let endNanoseconds: UInt64
@@ -75,9 +78,11 @@ public struct TimeBudget: Sendable {
         // The allowance counts from the start; the deadline from now (a budget made part-way through an
         // invocation, as the hand-off's is, must not run past it).
         let now = time.monotonicNanoseconds()
-        let deadlineEnd = deadlineMilliseconds.map { now + UInt64(max(0, $0 - reserveMilliseconds)) * 1_000_000 }
+        let deadlineEnd = deadlineMilliseconds.map {
+            now + Self.nanoseconds(min(max($0, -Self.longestMilliseconds), Self.longestMilliseconds) - reserveMilliseconds)
+        }
         let allowanceEnd = (allowanceMilliseconds ?? (deadlineEnd == nil ? Self.withoutDeadlineMilliseconds : nil)).map {
-            startNanoseconds + UInt64(max(0, $0)) * 1_000_000
+            startNanoseconds + Self.nanoseconds($0)
         }
         endNanoseconds = min(allowanceEnd ?? UInt64.max, deadlineEnd ?? UInt64.max)
         self.time = time
@@ -85,7 +90,7 @@ public struct TimeBudget: Sendable {
 
     /// One redelivery record's time with its destination (or Intercom, for a pin), within what the batch has left.
     public func record() -> TimeBudget {
-        let end = min(endNanoseconds, time.monotonicNanoseconds() + UInt64(Self.recordFullStoryMilliseconds) * 1_000_000)
+        let end = min(endNanoseconds, time.monotonicNanoseconds() + Self.nanoseconds(Self.recordFullStoryMilliseconds))
         return TimeBudget(endNanoseconds: end, time: time)
     }
 
@@ -94,17 +99,21 @@ public struct TimeBudget: Sendable {
     public func share(of parts: Int) -> TimeBudget {
         guard parts > 1 else { return self }
         let part = remainingMilliseconds() / parts
-        return TimeBudget(endNanoseconds: min(endNanoseconds, time.monotonicNanoseconds() + UInt64(part) * 1_000_000), time: time)
+        return TimeBudget(endNanoseconds: min(endNanoseconds, time.monotonicNanoseconds() + Self.nanoseconds(part)), time: time)
     }
 
     /// The lookups' share of this budget, from now: at most 1.5 s and half of what is left.
     public func lookupShare() -> TimeBudget {
         let share = min(Self.contactLookupMilliseconds, remainingMilliseconds() / 2)
-        return TimeBudget(endNanoseconds: min(endNanoseconds, time.monotonicNanoseconds() + UInt64(share) * 1_000_000), time: time)
+        return TimeBudget(endNanoseconds: min(endNanoseconds, time.monotonicNanoseconds() + Self.nanoseconds(share)), time: time)
+    }
+
+    private static func nanoseconds(_ milliseconds: Int) -> UInt64 {
+        UInt64(min(max(0, milliseconds), longestMilliseconds)) * 1_000_000
     }
 
     /// A budget that ends at `endNanoseconds` on `time`'s monotonic clock.
-    public init(endNanoseconds: UInt64, time: TimeSource) {
+    private init(endNanoseconds: UInt64, time: TimeSource) {
         self.endNanoseconds = endNanoseconds
         self.time = time
     }

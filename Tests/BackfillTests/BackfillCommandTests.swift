@@ -2,8 +2,8 @@
 import Glibc
 #endif
 import FlatJSON
-import IntercomFullStory
 import ISO8601Format
+import IntercomFullStory
 import TestSupport
 import Testing
 

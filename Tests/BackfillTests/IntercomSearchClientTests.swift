@@ -32,12 +32,31 @@ import Testing
         _ = try search.page(window: window, startingAfter: nil)
         let waits = time.sleeps
         #expect(waits.count == 1)
-        // The reset is 5 s after the answer, in whole seconds: at most 5 s and more than 3 s to wait.
-        #expect(waits.allSatisfy { (3_000...5_000).contains($0) }, "\(waits)")
+        // The reset is 5 s after the answer, in whole seconds: at most 5 s to wait (less as real time passes).
+        #expect(waits.allSatisfy { (1...5_000).contains($0) }, "\(waits)")
         #expect(notes.lines.contains { $0.hasPrefix("Intercom rate limit nearly spent; waiting") })
 
         _ = try search.page(window: window, startingAfter: nil)
         #expect(time.sleeps.count == 1, "a window not spent is not waited for")
         #expect(intercom.requestCount == 3 && search.requests == 3)
+    }
+
+    @Test func aRetryAfterASpentWindowWaitsForTheWindowOnceThenBacksOff() throws {
+        let intercom = try IntercomSearchStandIn(conversations: [], failures: [2: .serverError], spentWindows: [1: 5])
+        defer { intercom.shutdown() }
+        let time = SteppedTime()
+        let notes = NoteLog()
+        let search = try client(intercom, time: time, notes: notes)
+        let window = try BackfillWindow(since: 1_764_547_200, until: 1_764_633_600)
+
+        _ = try search.page(window: window, startingAfter: nil)
+        _ = try search.page(window: window, startingAfter: nil)
+        let waits = time.sleeps
+        // The window's wait before the second request, then the first backoff (1 s, no jitter) after its 500.
+        #expect(waits.count == 2, "\(waits)")
+        #expect(waits.first.map { (1...5_000).contains($0) } == true, "\(waits)")
+        #expect(waits.last == IntercomSearchClient.retryPolicy.baseMilliseconds)
+        #expect(notes.lines.filter { $0.hasPrefix("Intercom rate limit nearly spent") }.count == 1)
+        #expect(intercom.requestCount == 3)
     }
 }

@@ -78,7 +78,7 @@ import Testing
         #expect(share.remainingMilliseconds() == 400, "one share for every lookup, counted from when it was cut")
         // A redelivered pin's write, and the read before it, fit a record's time.
         #expect(
-            Int64(TimeBudget.redeliveredPinCallMilliseconds + TimeBudget.contactLookupMilliseconds) <= TimeBudget.recordFullStoryMilliseconds + 500)
+            TimeBudget.redeliveredPinCallMilliseconds + TimeBudget.contactLookupMilliseconds <= TimeBudget.recordFullStoryMilliseconds + 500)
     }
 
     @Test func destinationsShareWhatIsLeft() {
@@ -102,5 +102,21 @@ import Testing
             time: time.source)
         #expect(batch.remainingMilliseconds() == 10_000)
         #expect(batch.record().remainingMilliseconds() == 4000, "a record's share")
+    }
+
+    /// The Runtime API's deadline is a number in a header: one far past the epoch's range (or far before it) gives a
+    /// budget of at most a day, or none, rather than overflowing.
+    @Test func anAbsurdDeadlineNeitherOverflowsNorLastsPastADay() {
+        let time = SteppedTime(frozen: true)
+        let now = time.source.monotonicNanoseconds()
+        let farFuture = LambdaContext(requestID: "r", deadlineEpochMilliseconds: Int64.max)
+        let batch = TimeBudget.batch(startNanoseconds: now, context: farFuture, time: time.source)
+        #expect(batch.remainingMilliseconds() == 86_400_000 - TimeBudget.batchReserveMilliseconds)
+        let webhook = TimeBudget.webhook(startNanoseconds: now, context: farFuture, queued: false, time: time.source)
+        #expect(webhook.remainingMilliseconds() == TimeBudget.webhookMilliseconds, "its own allowance still holds")
+        let past = TimeBudget(startNanoseconds: now, allowanceMilliseconds: nil, deadlineMilliseconds: Int.min, time: time.source)
+        #expect(past.remainingMilliseconds() == 0)
+        let endless = TimeBudget(startNanoseconds: now, allowanceMilliseconds: Int.max, deadlineMilliseconds: nil, time: time.source)
+        #expect(endless.remainingMilliseconds() == 86_400_000)
     }
 }

@@ -1,5 +1,5 @@
-import ISO8601Format
 import FlatJSON
+import ISO8601Format
 import IntercomFullStory
 import TestSupport
 import Testing

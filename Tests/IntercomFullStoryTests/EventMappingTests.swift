@@ -1,8 +1,8 @@
-import ISO8601Format
 import FlatJSON
+import ISO8601Format
 import IntercomFullStory
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct EventMappingTests {
     let handler = WebhookHandler(configuration: Fixtures.configuration)

@@ -3,8 +3,8 @@ import Glibc
 #endif
 import Base64Format
 import FlatJSON
-import IntercomFullStory
 import ISO8601Format
+import IntercomFullStory
 import NIOConcurrencyHelpers
 
 /// Intercom's REST API as the backfill uses it: `GET /me` and `POST /conversations/search`, which evaluates

@@ -1,5 +1,5 @@
-import ISO8601Format
 import FlatJSON
+import ISO8601Format
 import IntercomFullStory
 
 /// A conversation as Intercom's search returns it (no parts), built for a test.

@@ -1,5 +1,5 @@
-import Base64Format
 import ASCIIText
+import Base64Format
 import CCrypto
 
 /// A unit's uid as ABsmartly's SDKs publish it (with `hashed: true`): base64url without padding of MD5 over the

@@ -1,5 +1,5 @@
-import ISO8601Format
 import FlatJSON
+import ISO8601Format
 
 /// The backfill's state file: one JSON object per line, appended as the run goes, so that an interruption
 /// (Ctrl-C, SIGTERM, kill -9) loses at most the line being written, and a run with the same file carries on.

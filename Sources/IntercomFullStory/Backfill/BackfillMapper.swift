@@ -1,5 +1,5 @@
-import ISO8601Format
 import FlatJSON
+import ISO8601Format
 
 /// The events of one searched conversation inside a window: Opened at its creation, Closed at its last close,
 /// Rated at its rating, each only when its moment lies in the window. Properties are the webhook path's; the

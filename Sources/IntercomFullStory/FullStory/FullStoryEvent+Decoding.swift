@@ -1,5 +1,5 @@
-import ISO8601Format
 import FlatJSON
+import ISO8601Format
 
 extension FullStoryEvent {
     /// The event a Create Event body written by `body()` describes, or `nil` for anything `body()` would not

@@ -1,5 +1,5 @@
-import ISO8601Format
 import FlatJSON
+import ISO8601Format
 
 /// Tolerant readers for Intercom's loosely typed fields.
 extension JSONValue {

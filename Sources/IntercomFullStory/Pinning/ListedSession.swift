@@ -1,5 +1,5 @@
-import ISO8601Format
 import FlatJSON
+import ISO8601Format
 
 /// A session from FullStory's List Sessions (`GET /sessions/v2?uid=…&limit=…`): `{"sessions": [{"userId",
 /// "sessionId", "createdTime", "fsUrl"}]}`. The schema says int64 for the ids and `createdTime` (Unix seconds)

@@ -1,6 +1,6 @@
-import ISO8601Format
 import ASCIIText
 import FlatJSON
+import ISO8601Format
 
 /// What the webhook path hands to the delivery queue when it could not write a pin on the conversation (Intercom
 /// failed, or no time was left after the Opened event), and what redelivery writes again: the conversation, the

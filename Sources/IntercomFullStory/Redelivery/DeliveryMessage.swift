@@ -1,6 +1,6 @@
-import ISO8601Format
 import ASCIIText
 import FlatJSON
+import ISO8601Format
 
 /// What the webhook path hands to the delivery queue when a destination cannot take an event, and what redelivery
 /// reads back: the destination, its request as it was tried (FullStory's body and idempotency key, ABsmartly's

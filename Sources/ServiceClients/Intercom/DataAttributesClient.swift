@@ -20,8 +20,8 @@ public struct DataAttributesClient {
         public var description: String { "Intercom answered \(status) \(code ?? "without a code")" }
     }
 
-    public static let timeoutMilliseconds = 15_000
-    public let api: IntercomAPI
+    private static let timeoutMilliseconds = 15_000
+    private let api: IntercomAPI
 
     public init(api: IntercomAPI) {
         self.api = api

@@ -31,7 +31,7 @@ public final class IntercomSearchClient {
     private let http: HTTPClient
     private let time: TimeSource
     private let note: (String) -> Void
-    /// Requests made, retries included (for the summary).
+    /// Requests made, retries included.
     public private(set) var requests = 0
     /// When the last answer spent the rate-limit window: the epoch millisecond of its reset, before which the next
     /// request would only be refused.
@@ -118,7 +118,8 @@ public final class IntercomSearchClient {
     private func waitForTheWindowIfSpent() {
         guard let resetsAt = windowResetsAt else { return }
         windowResetsAt = nil
-        let wait = Int(max(0, resetsAt - time.epochMilliseconds()))
+        // Capped again: the epoch clock may have stepped back since the answer.
+        let wait = min(Int(max(0, resetsAt - time.epochMilliseconds())), Self.retryPolicy.longestRetryAfterMilliseconds ?? Int.max)
         guard wait > 0 else { return }
         note("Intercom rate limit nearly spent; waiting \(wait / 1000 + 1) s for its window to reset")
         time.sleep(wait)

@@ -1,4 +1,3 @@
-import Base64Format
 import FlatJSON
 import IntercomFullStory
 import LambdaEvents
@@ -30,18 +29,12 @@ public enum WebhookFuzzing {
     /// Arbitrary bytes as a correctly signed webhook body, so the notification decoder is reached: every
     /// outcome is a valid response, and every FullStory body is valid JSON with a name.
     public static func signedBody(_ body: [UInt8]) {
-        var writer = JSONWriter(capacity: body.count * 2 + 256)
-        writer.beginObject()
-        writer.member("httpMethod", "POST")
-        writer.key("headers")
-        writer.beginObject()
-        writer.member("X-Hub-Signature", IntercomSignature.sign(body: body, secret: secret))
-        writer.endObject()
         // Base64 carries any bytes exactly (a JSON string cannot carry invalid UTF-8).
-        writer.member("body", Base64.encode(body))
-        writer.member("isBase64Encoded", true)
-        writer.endObject()
-        let (decision, _) = handler.handle(event: writer.bytes)
+        let event = APIGatewayEventBuilder(
+            method: "POST", path: "/intercom", headers: [("X-Hub-Signature", IntercomSignature.sign(body: body, secret: secret))],
+            body: body, base64: true, requestID: "fuzz"
+        ).restAPIEvent()
+        let (decision, _) = handler.handle(event: event)
         switch decision {
         case .reply(let reply):
             checkResponse(reply.response)
