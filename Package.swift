@@ -22,6 +22,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Tests only: HTTPS stand-ins.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // `serve` only (never the bootstrap): the HTTP server, its lifecycle and its metrics. Hummingbird without its
+        // default traits, which would link the whole of Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries.
@@ -99,6 +106,24 @@ let package = Package(
             dependencies: ["IntercomFullStory", "ServiceSettings", "ServiceClients", "CurlHTTP", "FlatJSON"]
         ),
 
+        // `intercom-fullstory serve`: the function behind an HTTP server, and the delivery queue's consumer.
+        .target(
+            name: "Serve",
+            dependencies: [
+                "IntercomFullStoryFunction", "IntercomFullStory", "LambdaEvents", "LambdaRuntime", "AWSSQS", "Budget", "FlatJSON",
+                "ProductVersion", "SystemClock",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // Executables.
         .executableTarget(
             name: "bootstrap",
@@ -126,6 +151,7 @@ let package = Package(
             dependencies: [
                 "Backfill",
                 "Setup",
+                "Serve",
                 "FileContents",
                 "IntercomFullStory",
                 "IntercomFullStoryFunction",
@@ -213,6 +239,14 @@ let package = Package(
         // Runs the built `intercom-fullstory backfill` against stand-ins for Intercom's search and FullStory.
         .testTarget(name: "BackfillTests", dependencies: ["TestSupport", "FlatJSON", "IntercomFullStory", "Backfill", "CurlHTTP", "ServiceSettings", "ServiceClients", "ISO8601Format"]),
         .testTarget(name: "SetupTests", dependencies: ["TestSupport", "FlatJSON"]),
+        // Runs the built `intercom-fullstory serve` against stand-ins and moto.
+        .testTarget(
+            name: "ServeTests",
+            dependencies: [
+                "TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "ProductVersion", "FileContents",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // Runs the built `bootstrap` under the AWS Runtime Interface Emulator (see deploy/fetch-emulator.sh).
         .testTarget(
             name: "EndToEndTests", dependencies: ["TestSupport", "FlatJSON", "AWSSQS", "IntercomFullStory", "ProductVersion", "SystemClock"]),

@@ -3,8 +3,9 @@
 also makes a closed conversation's two outbound exchanges, with no work) and the Swift loop with a do-nothing
 handler, runs each several times under the lean Runtime API server (Benchmarks/runtime-api-bench.c) with loopback
 stand-ins, measures the package, runs the ordo-one handler benchmark, measures the backfill's throughput on both of
-its paths against loopback stand-ins (FullStory answering in 20 ms), and prints one table of medians (with the
-min-max spread across runs) against the targets.
+its paths against loopback stand-ins (FullStory answering in 20 ms), puts `intercom-fullstory serve` under closed
+webhooks from 1 and 16 clients against the same stand-ins as the bootstrap (paired with the bootstrap's closed
+figure of the same run), and prints one table of medians (with the min-max spread across runs) against the targets.
 """
 import hashlib
 import hmac
@@ -155,6 +156,26 @@ def handler_cost():
     return values
 
 
+SERVE_SECONDS = float(os.environ.get("BENCH_SERVE_SECONDS", "5"))
+
+
+def release_cli():
+    """The release `intercom-fullstory` (the backfill's and serve's figures)."""
+    run(["swift", "build", "-c", "release", "--product", "intercom-fullstory"], stdout=subprocess.DEVNULL)
+    return os.path.join(run(["swift", "build", "-c", "release", "--show-bin-path"], stdout=subprocess.PIPE).stdout.strip(),
+                        "intercom-fullstory")
+
+
+def serve_load(cli, clients):
+    """`serve` under SERVE_SECONDS of signed closed webhooks from `clients` keep-alive clients, one request after
+    another each, against the runtime-api-bench stand-ins (the bootstrap's): latencies, rate, answers."""
+    with open(os.path.join(ROOT, "events", "bodies", "closed.json"), "rb") as source:
+        body = source.read()
+    signature = "sha1=" + hmac.new(b"test-intercom-client-secret", body, hashlib.sha1).hexdigest()
+    return json.loads(run([f"{BENCH}/runtime-api-bench", "--serve", cli, os.path.join(ROOT, "events", "bodies", "closed.json"),
+                           signature, str(clients), str(SERVE_SECONDS)], stdout=subprocess.PIPE).stdout)
+
+
 BACKFILL_CONVERSATIONS = int(os.environ.get("BENCH_BACKFILL_CONVERSATIONS", "700"))  # three events each
 BACKFILL_RUNS = int(os.environ.get("BENCH_BACKFILL_RUNS", "3"))
 
@@ -175,9 +196,7 @@ def backfill_throughput():
     """Events per second of `intercom-fullstory backfill` (release build) over a window of BACKFILL_CONVERSATIONS
     conversations (opened, closed and rated each), FullStory's stand-in answering each Create Event in 20 ms:
     the median of BACKFILL_RUNS runs per path, each a fresh run (keys dedupe only inside the stand-in's memory)."""
-    run(["swift", "build", "-c", "release", "--product", "intercom-fullstory"], stdout=subprocess.DEVNULL)
-    cli = os.path.join(run(["swift", "build", "-c", "release", "--show-bin-path"], stdout=subprocess.PIPE).stdout.strip(),
-                       "intercom-fullstory")
+    cli = release_cli()
     start = 1_764_547_200
     window = ["--since", "2025-12-01T00:00:00Z", "--until", "2025-12-03T00:00:00Z"]
     results = {}
@@ -229,6 +248,9 @@ def main():
     pinning = {mode: [] for mode in PINNING_MODES}
     destinations = {"fullstory": [], "both": []}
     opened_external = opened_with_external_id()
+    cli = release_cli()
+    serve = {1: [], 16: []}
+    serve_over_function = []
     for _ in range(RUNS):  # interleaved, so a noisy moment hits every runtime alike
         handlers.append(handler_cost())  # one ordo-one run of up to 20,000 iterations
         results["floor"].append(measure(f"{BENCH}/echo-runtime", [PING]))
@@ -242,6 +264,10 @@ def main():
             pinning[mode].append(measure_pinning(bootstrap, mode, opened_external)["warm"][0]["p50_us"])
         destinations["fullstory"].append(measure_destinations(bootstrap, both=False))
         destinations["both"].append(measure_destinations(bootstrap, both=True))
+        for clients in serve:
+            serve[clients].append(serve_load(cli, clients))
+        # The HTTP front's cost: serve's closed p50 (one client) less the bootstrap's in this run, same stand-ins.
+        serve_over_function.append(serve[1][-1]["p50_us"] - results["bootstrap"][-1]["warm"][1]["p50_us"])
         for _ in range(COLD_SPAWNS):
             # Back to back, in a shuffled order, so that each round's difference to the floor is measured under
             # the same conditions; the machine's slow phases then cancel out of the paired differences.
@@ -282,6 +308,16 @@ def main():
 
     def ms(value):
         return "%.2f ms" % (value / 1000)
+
+    def serve_row(clients):
+        rows_of = serve[clients]
+        return ("%s / %s, %.0f per s" % (
+            spread(summary([r["p50_us"] for r in rows_of]), us), us(statistics.median(r["p99_us"] for r in rows_of)),
+            statistics.median(r["per_second"] for r in rows_of)),
+            "%d answered, %d not 2xx, %d connection errors, %d events sent, serve exit %s" % (
+                sum(r["requests"] for r in rows_of), sum(r["requests"] - r["status_2xx"] for r in rows_of),
+                sum(r["connection_errors"] for r in rows_of), sum(r["fullstory_events"] for r in rows_of),
+                "/".join(sorted({str(r["serve_exit"]) for r in rows_of}))))
 
     def us(value):
         return "%.0f µs" % value
@@ -332,6 +368,12 @@ def main():
         ("warm instructions per invocation, callgrind (ping / closed)",
          "n/a (no valgrind)" if None in instructions else "%.0fK / %.0fK" % (instructions[0] / 1000, instructions[1] / 1000),
          "", "(diagnostic)", None),
+        ("serve, closed webhook, 1 client: p50 / p99, rate", serve_row(1)[0], serve_row(1)[1],
+         "every answer 200, one event each", all(r["status_2xx"] == r["requests"] == r["fullstory_events"] and not r["connection_errors"] for r in serve[1])),
+        ("serve, closed webhook, 16 clients: p50 / p99, rate", serve_row(16)[0], serve_row(16)[1],
+         "every answer 200, one event each", all(r["status_2xx"] == r["requests"] == r["fullstory_events"] and not r["connection_errors"] for r in serve[16])),
+        ("  serve's HTTP front over the function's handling, paired (1 client p50 − bootstrap closed p50)",
+         spread(summary(serve_over_function), us), "", "(diagnostic)", None),
         ("Swift loop, do-nothing handler: cold / warm ping p50",
          "%s / %s" % (ms(summary(cold_starts["swift-echo"])[0]), us(metric("swift-echo", "p50_us", 0)[0])),
          "", "(diagnostic)", None),
@@ -346,7 +388,7 @@ def main():
     with open(os.path.join(BENCH, "results.json"), "w") as out:
         json.dump({"runs": results, "pinning": pinning, "destinations": destinations, "cold_starts": cold_starts, "cold_over_floor": cold_over_floor, "pie_over_fixed": pie_over_fixed,
                    "one_cpu": one_cpu, "zip_bytes": zip_bytes, "binary_bytes": binary_bytes,
-                   "handler": handlers, "backfill": backfill}, out)
+                   "handler": handlers, "backfill": backfill, "serve": serve, "serve_over_function": serve_over_function}, out)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 // (`GET /contacts/{id}` -> a contact with a session attribute). Everything listens on 127.0.0.1.
 //
 // usage: runtime-api-bench <runtime> <first-event> <warm-event> <warm-count> [<warm-event> <warm-count> ...]
+//        runtime-api-bench --serve <cli> <body> <signature> <clients> <seconds>   (`intercom-fullstory serve` under load)
 // prints one JSON object on stdout.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -63,7 +64,7 @@ static long read_request(conn_t *c, char *head, size_t head_size, char **body) {
             size_t copy = head_len < head_size - 1 ? head_len : head_size - 1;
             memcpy(head, c->buf, copy);
             head[copy] = 0;
-            static char body_copy[1 << 16];
+            static __thread char body_copy[1 << 16];  // stand-ins and load clients read on threads of their own
             memcpy(body_copy, c->buf + head_len, content);
             *body = body_copy;
             memmove(c->buf, c->buf + head_len + content, c->len - head_len - content);
@@ -98,7 +99,7 @@ static void respond(int fd, int status, const char *extra_headers, const char *b
 }
 
 // Stand-ins: each connection gets a thread answering the same response forever.
-typedef struct { int listen_fd; const char *body; FILE *record; } stand_in_t;
+typedef struct { int listen_fd; const char *body; FILE *record; long requests; } stand_in_t;
 static pthread_mutex_t record_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *serve_connection(void *arg) {
@@ -111,6 +112,7 @@ static void *serve_connection(void *arg) {
     char *body;
     long length;
     while ((length = read_request(c, head, sizeof head, &body)) >= 0) {
+        __atomic_add_fetch(&s->requests, 1, __ATOMIC_RELAXED);
         if (s->record && length > 0) {  // one JSON document per line (bodies are compact JSON)
             pthread_mutex_lock(&record_lock);
             fwrite(body, 1, length, s->record);
@@ -202,14 +204,14 @@ static char **start_servers(FILE *record, const char *log_level) {
     // BENCH_FULLSTORY_BODY: what FullStory's stand-in answers (a List Sessions answer is also a fine Create Event
     // answer); BENCH_CONTACT_WITHOUT_SESSION: the contact carries no session (pinning then lists sessions).
     const char *fullstory_body = getenv("BENCH_FULLSTORY_BODY") ? getenv("BENCH_FULLSTORY_BODY") : "{}";
-    fullstory = (stand_in_t){listen_loopback(&fullstory_port), fullstory_body, record};
+    fullstory = (stand_in_t){listen_loopback(&fullstory_port), fullstory_body, record, 0};
     intercom = (stand_in_t){listen_loopback(&intercom_port),
                             getenv("BENCH_CONTACT_WITHOUT_SESSION")
                                 ? "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
                                   "\"custom_attributes\":{}}"
                                 : "{\"type\":\"contact\",\"id\":\"696205460674dbb9050aa7fd\",\"external_id\":\"5e68ece4\","
                                   "\"custom_attributes\":{\"fs_session_id\":\"5629499534213120:6392134624958464\"}}",
-                            NULL};
+                            NULL, 0};
     pthread_t t1, t2, t3;
     pthread_create(&t1, NULL, serve, &fullstory);
     pthread_create(&t2, NULL, serve, &intercom);
@@ -217,7 +219,7 @@ static char **start_servers(FILE *record, const char *log_level) {
     static char collector_url[80];
     int absmartly_port = 0;
     if (getenv("BENCH_ABSMARTLY")) {
-        absmartly = (stand_in_t){listen_loopback(&absmartly_port), "{\"ok\":true,\"warnings\":[],\"errors\":[]}", NULL};
+        absmartly = (stand_in_t){listen_loopback(&absmartly_port), "{\"ok\":true,\"warnings\":[],\"errors\":[]}", NULL, 0};
         pthread_create(&t3, NULL, serve, &absmartly);
         snprintf(collector_url, sizeof collector_url, "ABSMARTLY_COLLECTOR_URL=http://127.0.0.1:%d/v1", absmartly_port);
     }
@@ -319,8 +321,11 @@ static double invoke(int index, const char *event, size_t event_len, pid_t child
 
 static int soak(int argc, char **argv);
 
+static int serve_load(int argc, char **argv);
+
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "--soak")) return soak(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "--serve")) return serve_load(argc, argv);
     if (argc < 5 || (argc - 3) % 2) {
         fprintf(stderr, "usage: %s <runtime> <first-event> <warm-event> <count> [<warm-event> <count>...]\n", argv[0]);
         return 2;
@@ -417,4 +422,141 @@ static int soak(int argc, char **argv) {
     waitpid(child, NULL, 0);
     fclose(record);
     return unexpected ? 1 : 0;
+}
+
+// --serve <cli> <body> <signature> <clients> <seconds>
+// Starts `<cli> serve` against the stand-ins, then <clients> threads each POST the signed body on a keep-alive
+// connection, one request after another, for <seconds>. Reports the latency percentiles, requests per second, the
+// answers by status, and how many events FullStory's stand-in received (each webhook answered 200 delivers one).
+typedef struct {
+    int port;
+    const char *request;
+    size_t request_len;
+    double deadline;
+    double *samples;
+    long count, capacity, statuses[6];
+} load_client_t;
+
+static int connect_loopback(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a)) { close(fd); return -1; }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    struct timeval timeout = {.tv_sec = 15};  // a hung server ends the bench instead of holding it
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    return fd;
+}
+
+// Reads one response on `c`; returns its status, or -1 when the connection ended.
+static int read_response(conn_t *c) {
+    char head[4096];
+    char *body;
+    long length = read_request(c, head, sizeof head, &body);  // the same framing: head, then Content-Length bytes
+    if (length < 0) return -1;
+    return (int)strtol(head + 9, NULL, 10);
+}
+
+static void *load_client(void *arg) {
+    load_client_t *client = arg;
+    conn_t *c = calloc(1, sizeof *c);
+    c->fd = connect_loopback(client->port);
+    while (now_us() < client->deadline && client->count < client->capacity) {
+        if (c->fd < 0) { c->fd = connect_loopback(client->port); c->len = 0; if (c->fd < 0) break; }
+        double began = now_us();
+        write_all(c->fd, client->request, client->request_len);
+        int status = read_response(c);
+        if (status < 0) { close(c->fd); c->fd = -1; client->statuses[5]++; continue; }
+        client->samples[client->count++] = now_us() - began;
+        client->statuses[status >= 100 && status < 600 ? status / 100 - 1 : 5]++;
+    }
+    if (c->fd >= 0) close(c->fd);
+    free(c);
+    return NULL;
+}
+
+static int serve_load(int argc, char **argv) {
+    if (argc < 7) {
+        fprintf(stderr, "usage: %s --serve <cli> <body> <signature> <clients> <seconds>\n", argv[0]);
+        return 2;
+    }
+    int clients = atoi(argv[5]);
+    double seconds = atof(argv[6]);
+    size_t body_len;
+    char *body = read_file(argv[3], &body_len);
+    char **envp = start_servers(NULL, "WARN");
+    int port;
+    int probe = listen_loopback(&port);
+    close(probe);  // a free port for serve (it binds it at once; nothing else here takes ports)
+    char port_text[16];
+    snprintf(port_text, sizeof port_text, "%d", port);
+    pid_t child = fork();
+    if (child == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        char *args[] = {argv[2], "serve", "--port", port_text, NULL};
+        execve(argv[2], args, envp);
+        _exit(127);
+    }
+    // Ready when /healthz answers (at most 20 s).
+    int ready = 0;
+    for (int i = 0; i < 400 && !ready; i++) {
+        int fd = connect_loopback(port);
+        if (fd >= 0) {
+            const char health[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+            write_all(fd, health, sizeof health - 1);
+            conn_t *c = calloc(1, sizeof *c);
+            c->fd = fd;
+            ready = read_response(c) == 200;
+            free(c);
+            close(fd);
+        }
+        if (!ready) usleep(50000);
+    }
+    if (!ready) { fprintf(stderr, "serve did not start\n"); kill(child, SIGKILL); return 1; }
+
+    char *request = malloc(body_len + 512);
+    size_t request_len = snprintf(request, 512,
+                                  "POST /intercom HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                  "X-Hub-Signature: %s\r\nContent-Length: %zu\r\n\r\n", argv[4], body_len);
+    memcpy(request + request_len, body, body_len);
+    request_len += body_len;
+    long fullstory_before = __atomic_load_n(&fullstory.requests, __ATOMIC_RELAXED);
+    load_client_t *load = calloc(clients, sizeof *load);
+    pthread_t *threads = calloc(clients, sizeof *threads);
+    double began = now_us();
+    for (int i = 0; i < clients; i++) {
+        load[i] = (load_client_t){port, request, request_len, began + seconds * 1e6, NULL, 0, 2000000, {0}};
+        load[i].samples = malloc(load[i].capacity * sizeof(double));
+        pthread_create(&threads[i], NULL, load_client, &load[i]);
+    }
+    long total = 0, statuses[6] = {0};
+    for (int i = 0; i < clients; i++) {
+        pthread_join(threads[i], NULL);
+        total += load[i].count;
+        for (int k = 0; k < 6; k++) statuses[k] += load[i].statuses[k];
+    }
+    double elapsed = (now_us() - began) / 1e6;
+    double *all = malloc((total + 1) * sizeof(double));
+    long n = 0;
+    for (int i = 0; i < clients; i++) {
+        memcpy(all + n, load[i].samples, load[i].count * sizeof(double));
+        n += load[i].count;
+    }
+    qsort(all, n, sizeof(double), compare);
+    long delivered = __atomic_load_n(&fullstory.requests, __ATOMIC_RELAXED) - fullstory_before;
+    kill(child, SIGTERM);
+    int exit_status = -1;
+    // At most 15 s for serve to stop, then it is killed (and its exit reported as -1).
+    int waited = 0;
+    while (waitpid(child, &exit_status, WNOHANG) == 0 && waited < 1500) { usleep(10000); waited++; }
+    if (waited == 1500) { kill(child, SIGKILL); waitpid(child, &exit_status, 0); exit_status = -1; }
+    printf("{\"clients\":%d,\"seconds\":%.1f,\"requests\":%ld,\"p50_us\":%.1f,\"p99_us\":%.1f,\"per_second\":%.0f,"
+           "\"status_2xx\":%ld,\"status_4xx\":%ld,\"status_5xx\":%ld,\"connection_errors\":%ld,"
+           "\"fullstory_events\":%ld,\"serve_exit\":%d}\n",
+           clients, elapsed, n, n ? all[n / 2] : 0, n ? all[(long)(n * 0.99)] : 0, n / elapsed, statuses[1], statuses[3],
+           statuses[4], statuses[5], delivered, exit_status != -1 && WIFEXITED(exit_status) ? WEXITSTATUS(exit_status) : -1);
+    return 0;
 }

@@ -56,6 +56,14 @@ if [ "$command_line_tool" = 0 ] && grep -q '17_StringProcessing' "$binary"; then
   echo "check-binary: FAIL: links the _StringProcessing regex engine (1.5 MB): use ASCIIText's byte searches, not String.contains(String)" >&2
   status=1
 fi
+# `serve`'s server (SwiftNIO, Hummingbird, its lifecycle and metrics) is the CLI's alone: the Lambda bootstrap stays
+# the runtime loop over libcurl, its size and cold start untouched.
+if [ "$command_line_tool" = 0 ] && grep -q -E '7NIOCore|11Hummingbird|16ServiceLifecycle|11CoreMetrics' "$binary"; then
+  echo "check-binary: FAIL: links SwiftNIO, Hummingbird, ServiceLifecycle or swift-metrics (serve's, never the bootstrap's)" >&2
+  status=1
+elif [ "$command_line_tool" = 0 ]; then
+  echo "check-binary: no SwiftNIO, Hummingbird, ServiceLifecycle or swift-metrics: ok"
+fi
 # Position-independent (ELF type DYN) is the default build; fixed-address (EXEC) is deploy/build.sh's opt-in.
 case "$(readelf -h "$binary" | sed -n 's/^ *Type: *\([A-Z]*\).*/\1/p')" in
   DYN) echo "check-binary: layout: position-independent executable (ASLR for its code)" ;;

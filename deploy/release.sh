@@ -28,7 +28,10 @@ bootstrap="$(deploy/build.sh)"
 cli="$(deploy/build.sh intercom-fullstory)"
 # Not .build/release: that is SwiftPM's own build folder.
 files=".build/release-files"
-mkdir -p "$files"
+mkdir -p "$files/lambda" "$files/cli"
+# Each archive carries the licenses of what its binary links (the zip: not serve's server); the folder, both.
+deploy/third-party-licenses.py --output "$files/lambda/THIRD_PARTY_LICENSES" bootstrap
+deploy/third-party-licenses.py --output "$files/cli/THIRD_PARTY_LICENSES" intercom-fullstory
 deploy/third-party-licenses.py --output "$files/THIRD_PARTY_LICENSES" bootstrap intercom-fullstory
 
 # BUILD_INFO: what the binaries were built from and with (the archives' bytes also depend on zip, tar and gzip).
@@ -61,9 +64,8 @@ assemble() {
   mkdir -p "$out" "$stage/lambda" "$stage/$cli_name"
   install -m 0755 "$bootstrap" "$stage/lambda/bootstrap"
   install -m 0755 "$cli" "$stage/$cli_name/intercom-fullstory"
-  for part in lambda "$cli_name"; do
-    install -m 0644 LICENSE "$files/THIRD_PARTY_LICENSES" "$stage/$part/"
-  done
+  install -m 0644 LICENSE "$files/lambda/THIRD_PARTY_LICENSES" "$stage/lambda/"
+  install -m 0644 LICENSE "$files/cli/THIRD_PARTY_LICENSES" "$stage/$cli_name/"
   find "$stage" -exec touch --no-dereference --date="@$SOURCE_DATE_EPOCH" {} +
   # zip stores local time (TZ is UTC here), -X leaves out owners and extra timestamps, -D directory entries.
   (cd "$stage/lambda" && find . -type f | sed 's|^\./||' | sort | zip -X -D -q -9 "$out/$lambda_zip" -@)

@@ -23,6 +23,14 @@ elif ! grep -q "needs libcurl symbol versions CURL_OPENSSL_4" "$work/versioned.l
   fail "check-binary refused the versioned binary for another reason: $(cat "$work/versioned.log")"
 fi
 deploy/check-binary.sh "$bootstrap" >"$work/bootstrap.log" 2>&1 || fail "check-binary refused $bootstrap: $(cat "$work/bootstrap.log")"
+# A bootstrap carrying SwiftNIO's code (here its mangled names, appended) is refused: serve's server is the CLI's.
+cp "$bootstrap" "$work/with-nio"
+printf '$s7NIOCore10ByteBufferV' >>"$work/with-nio"
+if deploy/check-binary.sh "$work/with-nio" >"$work/with-nio.log" 2>&1; then
+  fail "check-binary accepted a bootstrap with SwiftNIO in it"
+elif ! grep -q "links SwiftNIO" "$work/with-nio.log"; then
+  fail "check-binary refused the SwiftNIO bootstrap for another reason: $(cat "$work/with-nio.log")"
+fi
 
 # Both exit at once (no Runtime API, no arguments): only the loader's own line is of interest.
 env -i LD_LIBRARY_PATH="$PWD/$stub" "$work/versioned" >"$work/versioned.run" 2>&1 || true
@@ -33,5 +41,5 @@ if grep -q "no version information available" "$work/bootstrap.run"; then
   fail "the bootstrap makes the loader warn against an unversioned libcurl: $(head -1 "$work/bootstrap.run")"
 fi
 grep -q "AWS_LAMBDA_RUNTIME_API is not set" "$work/bootstrap.run" || fail "the bootstrap did not start: $(cat "$work/bootstrap.run")"
-[ "$status" = 0 ] && echo "test-check-binary: a CURL_OPENSSL_4 binary refused, $bootstrap accepted and quiet against an unversioned libcurl"
+[ "$status" = 0 ] && echo "test-check-binary: a CURL_OPENSSL_4 binary and a bootstrap with SwiftNIO refused, $bootstrap accepted and quiet against an unversioned libcurl"
 exit "$status"

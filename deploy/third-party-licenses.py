@@ -38,12 +38,45 @@ def applies_on_linux(condition):
     return not platforms or "linux" in platforms
 
 
+def requested_traits(record):
+    """The traits a dependency record asks of its package: its `traits` list, or the package's defaults."""
+    traits = record.get("traits")
+    if traits is None:
+        return {"default"}
+    return {trait if isinstance(trait, str) else trait.get("name") for trait in traits}
+
+
 class Graph:
     """Packages reached from products, each package's manifest read once."""
 
     def __init__(self):
         self.manifests = {}
         self.linked = set()
+
+    def enabled_traits(self, identity):
+        """A package's traits as every manifest read so far asks for them (the root's: its defaults), with the
+        traits each of them enables."""
+        asked = {"default"} if identity is None else set()
+        for manifest_of in list(self.manifests.values()):
+            for dependency in manifest_of["dependencies"]:
+                record = list(dependency.values())[0][0]
+                if record.get("identity") == identity:
+                    asked |= requested_traits(record)
+        definitions = {t["name"]: t.get("enabledTraits", []) for t in (self.package(identity).get("traits") or [])}
+        enabled, pending = set(), list(asked)
+        while pending:
+            trait = pending.pop()
+            if trait not in enabled:
+                enabled.add(trait)
+                pending += definitions.get(trait, [])
+        return enabled
+
+    def applies(self, identity, condition):
+        """Whether a dependency of `identity`'s applies here: on Linux, and when it names traits, with one of them
+        enabled (Hummingbird's ConfigurationSupport and FullFoundation are off: neither they nor what they would
+        bring is linked)."""
+        traits = (condition or {}).get("traits") or []
+        return applies_on_linux(condition) and (not traits or bool(set(traits) & self.enabled_traits(identity)))
 
     def package(self, identity):
         if identity not in self.manifests:
@@ -73,11 +106,11 @@ class Graph:
             (kind, value), = dependency.items()
             if kind == "product":
                 product, other, _, condition = value
-                if applies_on_linux(condition):
+                if self.applies(identity, condition):
                     self.visit_product(other.lower(), product)
             else:  # "target" or "byName": a target of this package, or a product named like its package
                 dependency_name, condition = value[0], value[-1]
-                if not applies_on_linux(condition):
+                if not self.applies(identity, condition):
                     continue
                 if dependency_name in targets:
                     self.visit_target(identity, dependency_name, seen)
@@ -154,8 +187,11 @@ def main():
     parser.add_argument("products", nargs="+")
     arguments = parser.parse_args()
     graph = Graph()
-    for product in arguments.products:
-        graph.visit_product(None, product)
+    # Twice: a package's traits are what every dependent asks, and the second walk has read every dependent.
+    for _ in range(2):
+        graph.linked = set()
+        for product in arguments.products:
+            graph.visit_product(None, product)
     resolved = os.path.join(ROOT, "Package.resolved")
     pins = {pin["identity"]: pin for pin in json.load(open(resolved))["pins"]} if os.path.isfile(resolved) else {}
     header = [

@@ -23,10 +23,13 @@ public final class WebhookFunction {
     ///   - time: every clock and sleep of the function (tests move their own).
     ///   - canSignAWSRequests: whether the loaded libcurl can sign SQS calls; asked once, only with a delivery
     ///     queue (tests stand in a libcurl without SigV4).
+    ///   - shared: what this function shares with the others of its process (`serve`'s workers); a new one when
+    ///     it is the only one (Lambda).
     public init(
         configuration: FunctionConfiguration, logger: Logger, time: TimeSource = .system,
-        canSignAWSRequests: () -> Bool = AWSSigV4.isSupportedByLoadedLibcurl
+        canSignAWSRequests: () -> Bool = AWSSigV4.isSupportedByLoadedLibcurl, shared: ProcessState? = nil
     ) throws(HTTPClientError) {
+        let shared = shared ?? ProcessState(configuration: configuration)
         self.configuration = configuration
         self.time = time
         core = WebhookHandler(configuration: configuration.webhook)
@@ -46,7 +49,7 @@ public final class WebhookFunction {
             let client = ABsmartlyClient(
                 collectorURL: settings.collectorURL, apiKey: settings.apiKey, application: settings.application,
                 environment: settings.environment, http: try HTTPClient(options: options), time: time)
-            others.append(ABsmartlyDestination(client: client, unitType: settings.unitType, time: time))
+            others.append(ABsmartlyDestination(client: client, unitType: settings.unitType, time: time, causes: shared.collectorCauses))
         }
         let intercomAPI = try configuration.intercomAccessToken.map { token throws(HTTPClientError) in
             IntercomAPI(baseURL: configuration.intercomAPIURL, accessToken: token, http: try HTTPClient(options: options))
@@ -57,14 +60,14 @@ public final class WebhookFunction {
             pinner = SessionPinner(
                 attribute: configuration.webhook.sessionAttribute, conversations: IntercomConversationClient(api: intercomAPI),
                 sessions: sessions,
-                orgID: configuration.fullStoryOrgID, fullStoryAPIURL: configuration.fullStoryAPIURL)
+                orgID: configuration.fullStoryOrgID, fullStoryAPIURL: configuration.fullStoryAPIURL, refusals: shared.pinRefusals)
         }
         var queue: (url: SQSQueueURL, client: SQSClient)?
         var circuit: CircuitBreaker?
         if let settings = configuration.deliveryQueue {
             // The SQS connection is made on first use: a configured queue costs nothing at start-up.
             queue = (settings.queue, SQSClient(credentials: settings.credentials, options: options))
-            circuit = CircuitBreaker(openMilliseconds: settings.circuitOpenMilliseconds)
+            circuit = shared.circuit
         }
         var canSign = true
         if queue != nil, !canSignAWSRequests() {
@@ -95,7 +98,12 @@ public final class WebhookFunction {
     /// One invocation: one parse tells SQS records from the delivery queue from an API Gateway request (the core
     /// answers what does not parse).
     public func route(_ event: [UInt8], context: LambdaContext) -> InvocationRecord {
-        let start = time.monotonicNanoseconds()
+        route(event, context: context, startNanoseconds: time.monotonicNanoseconds())
+    }
+
+    /// The same, for a webhook that arrived at `start` (this function's monotonic clock): its budget counts from
+    /// then (`serve`, whose request may wait for a worker).
+    public func route(_ event: [UInt8], context: LambdaContext, startNanoseconds start: UInt64) -> InvocationRecord {
         guard let document = try? JSONDocument(parsing: event) else {
             return webhookRecord(core.handle(event: event), startNanoseconds: start, context: context)
         }

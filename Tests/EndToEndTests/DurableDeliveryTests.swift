@@ -147,8 +147,8 @@ import Testing
         // The first record is accepted, the second refused for now: the last two are not tried.
         durable.fullStory.set(.acceptFirst(1, thenStatus: status))
         let before = durable.requests.count
-        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
-        #expect(SQSEventBuilder.failures(response) == messages.dropFirst().map(\.messageID))
+        let (response, _) = try durable.emulator.invoke(SQSEvents.event(messages))
+        #expect(SQSEvents.failures(response) == messages.dropFirst().map(\.messageID))
         #expect(durable.requests.count - before == 2, "the rest of the batch was not tried")
         #expect(durable.fullStory.acceptedKeys.keys.first
             == IdempotencyKey.forNotification(id: "notif_outage-0", eventName: "Intercom Conversation Closed"))
@@ -171,8 +171,8 @@ import Testing
         let messages = try durable.receiveAll()
         #expect(messages.count == 2)
         let foreign = try #require(messages.first { $0.body == "Test message." })
-        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
-        #expect(SQSEventBuilder.failures(response) == [foreign.messageID])
+        let (response, _) = try durable.emulator.invoke(SQSEvents.event(messages))
+        #expect(SQSEvents.failures(response) == [foreign.messageID])
         #expect(durable.fullStory.acceptedKeys.count == 1, "the valid one beside it was delivered")
         for message in messages where message.messageID != foreign.messageID {
             try durable.sqs.client().deleteMessage(queue: durable.queues.delivery, receiptHandle: message.receiptHandle)
@@ -192,8 +192,8 @@ import Testing
         for _ in 0..<4 {
             let messages = try sqs.client().receiveMessages(queue: queues.delivery, maximum: 10, visibilityTimeoutSeconds: 0)
             guard !messages.isEmpty else { break }
-            let (response, _) = try rig.emulator.invoke(SQSEventBuilder.event(messages))
-            #expect(SQSEventBuilder.failures(response) == messages.map(\.messageID))
+            let (response, _) = try rig.emulator.invoke(SQSEvents.event(messages))
+            #expect(SQSEvents.failures(response) == messages.map(\.messageID))
         }
         #expect(try sqs.count(queues.delivery) == (0, 0))
         #expect(try sqs.count(queues.deadLetter).visible == 1)
@@ -206,8 +206,8 @@ import Testing
         let messages = try durable.receiveAll()
         durable.fullStory.set(.status(400, #"{"code":"invalid_argument","message":"bad"}"#))
         let before = durable.requests.count
-        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
-        #expect(SQSEventBuilder.failures(response).isEmpty, "not retried: Lambda deletes it")
+        let (response, _) = try durable.emulator.invoke(SQSEvents.event(messages))
+        #expect(SQSEvents.failures(response).isEmpty, "not retried: Lambda deletes it")
         #expect(durable.requests.count - before == 1)
         let output = durable.rig.shutdown()
         #expect(output.contains("FullStory refused the redelivered event; it is not retried"))
@@ -220,8 +220,8 @@ import Testing
         let messages = try durable.receiveAll()
         #expect(messages.count == 10)
         durable.fullStory.set(.slow(milliseconds: 300))
-        let (response, milliseconds) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
-        let failures = SQSEventBuilder.failures(response)
+        let (response, milliseconds) = try durable.emulator.invoke(SQSEvents.event(messages))
+        let failures = SQSEvents.failures(response)
         let delivered = durable.fullStory.acceptedKeys.count
         #expect(!failures.isEmpty)
         #expect(delivered >= 1)
@@ -301,8 +301,8 @@ import Testing
         let messages = try durable.receiveAll()
         let thirtyOneHoursAgo = SystemClock.epochMilliseconds() - 31 * 3600 * 1000
         // The dead-letter queue of this test's own pair, so its content is this message only.
-        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages, sentAt: thirtyOneHoursAgo))
-        #expect(SQSEventBuilder.failures(response).isEmpty, "moved, so not reported: the mapping deletes it")
+        let (response, _) = try durable.emulator.invoke(SQSEvents.event(messages, sentAt: thirtyOneHoursAgo))
+        #expect(SQSEvents.failures(response).isEmpty, "moved, so not reported: the mapping deletes it")
         let moved = try sqs.client().receiveMessages(queue: queues.deadLetter, maximum: 10)
         #expect(moved.map(\.body) == messages.map(\.body), "the message as it was")
         let output = durable.rig.shutdown()
@@ -319,11 +319,11 @@ import Testing
         try Self.queueWebhooks(durable, count: 1)
         durable.fullStory.set(.down)
         let message = try #require(try durable.receiveAll().first)
-        let event = SQSEventBuilder.event([
+        let event = SQSEvents.event([
             (message.messageID, message.receiptHandle, message.body, 50, SystemClock.epochMilliseconds() - 10_000)
         ])
         let (response, _) = try durable.emulator.invoke(event)
-        #expect(SQSEventBuilder.failures(response) == [message.messageID])
+        #expect(SQSEvents.failures(response) == [message.messageID])
         #expect(try sqs.count(queues.deadLetter) == (0, 0))
         let output = durable.rig.shutdown()
         #expect(output.contains(#""retryInSeconds":"30""#))
@@ -338,8 +338,8 @@ import Testing
         durable.fullStory.set(.down)
         let messages = try durable.receiveAll()
         let old = SystemClock.epochMilliseconds() - 31 * 3600 * 1000
-        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages, sentAt: old))
-        #expect(SQSEventBuilder.failures(response) == messages.map(\.messageID))
+        let (response, _) = try durable.emulator.invoke(SQSEvents.event(messages, sentAt: old))
+        #expect(SQSEvents.failures(response) == messages.map(\.messageID))
         #expect(try durable.receiveAll().map(\.messageID) == messages.map(\.messageID))
     }
 
@@ -369,8 +369,8 @@ import Testing
         let (sqs, queues) = (durable.sqs, durable.queues)
         _ = try durable.sqs.client().sendMessage(queue: durable.queues.delivery, body: "Test message.", timeoutMilliseconds: 5000)
         let messages = try durable.receiveAll()
-        let (response, _) = try durable.emulator.invoke(SQSEventBuilder.event(messages))
-        #expect(SQSEventBuilder.failures(response).isEmpty)
+        let (response, _) = try durable.emulator.invoke(SQSEvents.event(messages))
+        #expect(SQSEvents.failures(response).isEmpty)
         #expect(try sqs.client().receiveMessages(queue: queues.deadLetter, maximum: 10).map(\.body) == ["Test message."])
     }
 

@@ -115,9 +115,9 @@ final class EmulatorHarness {
         for _ in 0..<40 {
             let messages = try client.receiveMessages(queue: queue, maximum: 10)
             if messages.isEmpty { break }
-            let (response, _) = try invoke(SQSEventBuilder.event(messages))
+            let (response, _) = try invoke(SQSEvents.event(messages))
             invocations += 1
-            let failed = SQSEventBuilder.failures(response)
+            let failed = SQSEvents.failures(response)
             failures += failed
             for message in messages where !failed.contains(message.messageID) {
                 try client.deleteMessage(queue: queue, receiptHandle: message.receiptHandle)

@@ -81,7 +81,7 @@ import Testing
         let messages = try durable.receiveAll()
         #expect(messages.count == 2)
         durable.fullStory.set(.acceptFirst(1, thenStatus: 503))
-        _ = try durable.emulator.invoke(SQSEventBuilder.event(messages))
+        _ = try durable.emulator.invoke(SQSEvents.event(messages))
         let lines = Self.metricLines(durable.rig.shutdown())
         #expect(lines.count == 3)
         guard lines.count == 3 else { return }

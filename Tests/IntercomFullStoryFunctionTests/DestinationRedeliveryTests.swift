@@ -22,9 +22,9 @@ import Testing
             let records = bodies.enumerated().map { index, body in
                 (id: "m-\(index)", receiptHandle: "handle-\(index)", body: body, receiveCount: 1, sentTimestamp: SystemClock.epochMilliseconds())
             }
-            let record = function.route(SQSEventBuilder.event(records), context: LambdaContext(requestID: "r", deadlineEpochMilliseconds: nil))
+            let record = function.route(SQSEvents.event(records), context: LambdaContext(requestID: "r", deadlineEpochMilliseconds: nil))
             guard case .success(let bytes) = record.response else { throw Failure() }
-            return (SQSEventBuilder.failures(try JSONDocument(parsing: bytes).root), record.metrics)
+            return (SQSEvents.failures(try JSONDocument(parsing: bytes).root), record.metrics)
         }
 
         func shutdown() {

@@ -105,7 +105,7 @@ import Testing
 
     /// An SQS event of `bodies`, sent `ageSeconds` ago.
     static func batch(_ bodies: [String], ageSeconds: Int64 = 0) -> [UInt8] {
-        SQSEventBuilder.event(
+        SQSEvents.event(
             bodies.enumerated().map { index, body in
                 (id: "m-\(index)", receiptHandle: "handle-\(index)", body: body, receiveCount: 1,
                  sentTimestamp: SystemClock.epochMilliseconds() - ageSeconds * 1000)

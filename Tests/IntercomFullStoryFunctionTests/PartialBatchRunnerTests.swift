@@ -21,7 +21,7 @@ import Testing
         let records = (0..<count).map { index in
             (id: "m-\(index)", receiptHandle: handles?[index] ?? "handle-\(index)", body: "\(index)", receiveCount: 1, sentTimestamp: sent)
         }
-        return try #require(SQSEvent(try JSONDocument(parsing: SQSEventBuilder.event(records)).root))
+        return try #require(SQSEvent(try JSONDocument(parsing: SQSEvents.event(records)).root))
     }
 
     static func runner(queue: (url: SQSQueueURL, client: SQSClient)? = nil, deadLetterQueue: SQSQueueURL? = nil) -> PartialBatchRunner {

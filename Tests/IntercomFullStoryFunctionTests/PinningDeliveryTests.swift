@@ -34,9 +34,9 @@ import Testing
             let records = bodies.enumerated().map { index, body in
                 (id: "m-\(index)", receiptHandle: "handle-\(index)", body: body, receiveCount: 1, sentTimestamp: SystemClock.epochMilliseconds())
             }
-            let record = function.route(SQSEventBuilder.event(records), context: context)
+            let record = function.route(SQSEvents.event(records), context: context)
             guard case .success(let bytes) = record.response else { throw Unexpected(description: "the batch failed") }
-            return (SQSEventBuilder.failures(try JSONDocument(parsing: bytes).root), record.metrics)
+            return (SQSEvents.failures(try JSONDocument(parsing: bytes).root), record.metrics)
         }
 
         /// The messages the delivery queue holds, read without hiding them.

@@ -2,11 +2,13 @@
 import Glibc
 #endif
 
-/// A minimal blocking HTTP/1.1 client for tests (one request per connection), to invoke the emulator.
+/// A minimal blocking HTTP/1.1 client for tests (one request per connection): the emulator's invoke, `serve`.
 public enum TestHTTP {
     public struct Response: Sendable {
         public var status: Int
         public var body: [UInt8]
+        /// The status line and headers.
+        public var head: String = ""
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
 
@@ -16,31 +18,49 @@ public enum TestHTTP {
 
     /// POSTs `body` to 127.0.0.1:`port``path` with a plain socket; waits at most `timeoutMilliseconds`.
     public static func post(port: Int, path: String, body: [UInt8], timeoutMilliseconds: Int = 15_000) throws -> Response {
+        try request(
+            port: port, method: "POST", path: path, headers: [("Content-Type", "application/json")], body: body,
+            timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// One request on a connection of its own (`Connection: close`), read to the connection's end. `declaredLength`
+    /// is the `Content-Length` sent in place of the body's own (a client that announces more than it sends).
+    public static func request(
+        port: Int, method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = [], declaredLength: Int? = nil,
+        timeoutMilliseconds: Int = 15_000
+    ) throws -> Response {
         guard let fd = connectLoopback(port: port) else { throw Failure(description: "cannot connect to port \(port)") }
         defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutMilliseconds / 1000, tv_usec: Int((timeoutMilliseconds % 1000) * 1000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let request = Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8) + body
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if method != "GET" && method != "HEAD" || !body.isEmpty { head += "Content-Length: \(declaredLength ?? body.count)\r\n" }
+        let request = Array((head + "Connection: close\r\n\r\n").utf8) + body
         var sent = 0
         while sent < request.count {
-            let written = request[sent...].withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, 0) }
-            guard written > 0 else { throw Failure(description: "send failed") }
+            let written = request[sent...].withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            // The server may answer and close before taking the whole body (a 413): read what it said.
+            guard written > 0 else { break }
             sent += written
         }
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = recv(fd, &chunk, chunk.count, 0)
-            if count < 0 { throw Failure(description: "no answer within \(timeoutMilliseconds) ms") }
+            if count < 0 {
+                if received.isEmpty { throw Failure(description: "no answer within \(timeoutMilliseconds) ms") }
+                break
+            }
             if count == 0 { break }
             received += chunk[0..<count]
         }
         guard let split = findHeaderEnd(received) else { throw Failure(description: "malformed HTTP response") }
-        let head = String(decoding: received[..<split], as: UTF8.self)
-        let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        let responseHead = String(decoding: received[..<split], as: UTF8.self)
+        let status = responseHead.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         var responseBody = Array(received[(split + 4)...])
-        if head.lowercased().contains("transfer-encoding: chunked") { responseBody = dechunk(responseBody) }
-        return Response(status: status, body: responseBody)
+        if responseHead.lowercased().contains("transfer-encoding: chunked") { responseBody = dechunk(responseBody) }
+        return Response(status: status, body: responseBody, head: responseHead)
     }
 
     /// A TCP connection to 127.0.0.1:`port`, or `nil` when nothing listens there.

@@ -15,4 +15,10 @@ public struct WebhookRequestSummary: Sendable {
     public var topic: String?
     /// The workspace (`app_id`) the notification says it comes from.
     public var appID: String?
+
+    /// Empty, or for a request answered before its body was read (`serve`'s 413).
+    public init(requestID: String? = nil, method: String? = nil) {
+        self.requestID = requestID
+        self.method = method
+    }
 }

@@ -12,9 +12,10 @@ final class ABsmartlyDestination: Destination {
     private let unitType: String
     private let time: TimeSource
     /// The Collector's refusals and warnings, each logged once per cause and process (metrics count every one).
-    private let causes = OncePerCause()
+    private let causes: OncePerCause
 
-    init(client: ABsmartlyClient, unitType: String, time: TimeSource) {
+    init(client: ABsmartlyClient, unitType: String, time: TimeSource, causes: OncePerCause = OncePerCause()) {
+        self.causes = causes
         self.client = client
         self.unitType = unitType
         self.time = time

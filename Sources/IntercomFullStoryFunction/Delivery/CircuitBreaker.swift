@@ -1,8 +1,9 @@
 /// Stops webhooks from each waiting for a FullStory that keeps failing: after `failureThreshold` unavailable
-/// outcomes in a row (in this execution environment), requests are refused for `openMilliseconds`; then the
-/// next one probes FullStory again. A failed probe opens it again at once, a success closes it. Lambda sends
-/// one invocation at a time, so no locking is needed.
-public final class CircuitBreaker {
+/// outcomes in a row (in this process), requests are refused for `openMilliseconds`; then the next one probes
+/// FullStory again. A failed probe opens it again at once, a success closes it. Lambda sends one invocation at a
+/// time; `serve`'s workers share one circuit, hence the lock (uncontended in Lambda).
+public final class CircuitBreaker: @unchecked Sendable {
+    // @unchecked: its state is read and written under `lock` alone.
     public static let failureThreshold = 3
     public static let defaultOpenMilliseconds = 30_000
 
@@ -13,6 +14,7 @@ public final class CircuitBreaker {
     }
 
     public let openMilliseconds: Int
+    private let lock = ProcessLock()
     private var consecutiveFailures = 0
     /// Monotonic nanoseconds until which requests are refused.
     private var openUntil: UInt64?
@@ -22,7 +24,7 @@ public final class CircuitBreaker {
     }
 
     public func state(now: UInt64) -> State {
-        guard let openUntil else { return .closed }
+        guard let openUntil = lock.withLock({ openUntil }) else { return .closed }
         return now < openUntil ? .open : .probing
     }
 
@@ -31,14 +33,16 @@ public final class CircuitBreaker {
 
     /// Records the outcome of a call to FullStory: `available` is false for 429, 5xx and transport failures.
     public func record(available: Bool, now: UInt64) {
-        guard !available else {
-            consecutiveFailures = 0
-            openUntil = nil
-            return
-        }
-        consecutiveFailures += 1
-        if consecutiveFailures >= Self.failureThreshold {
-            openUntil = now + UInt64(openMilliseconds) * 1_000_000
+        lock.withLock {
+            guard !available else {
+                consecutiveFailures = 0
+                openUntil = nil
+                return
+            }
+            consecutiveFailures += 1
+            if consecutiveFailures >= Self.failureThreshold {
+                openUntil = now + UInt64(openMilliseconds) * 1_000_000
+            }
         }
     }
 }

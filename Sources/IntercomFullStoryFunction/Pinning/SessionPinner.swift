@@ -17,12 +17,13 @@ final class SessionPinner {
     private let sessions: FullStorySessionsClient?
     private let orgID: String?
     private let fullStoryAPIURL: String
-    private let refusals = OncePerCause()
+    private let refusals: OncePerCause
 
     init(
         attribute: String, conversations: IntercomConversationClient, sessions: FullStorySessionsClient?, orgID: String?,
-        fullStoryAPIURL: String
+        fullStoryAPIURL: String, refusals: OncePerCause = OncePerCause()
     ) {
+        self.refusals = refusals
         self.attribute = attribute
         self.conversations = conversations
         self.sessions = sessions
