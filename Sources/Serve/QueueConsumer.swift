@@ -41,6 +41,9 @@ final class QueueConsumer: Service, Sendable {
             loop.stop()
         }
         try? await thread.shutdownGracefully()
+        // Stopped early by `stopper`: end only at this service's own turn (after the server's requests), or the group
+        // would take it for a service that failed and cancel the rest. Cancellation ends the wait at once.
+        try? await gracefulShutdown()
     }
 
     /// A service that tells the consumer to stop as soon as shutdown begins. Services are told to stop in the

@@ -14,10 +14,11 @@ enum RequestBodyReader {
     }
 
     /// `read`, given at most `milliseconds` (the request's budget): a body that trickles in is not waited for past it.
+    /// A body announced over the limit is refused whether or not what follows arrives in time.
     static func read(
         _ body: RequestBody, declaredLength: Int?, limit: Int, discardLimit: Int, withinMilliseconds milliseconds: Int
     ) async -> Outcome {
-        await withTaskGroup(of: Outcome.self) { group in
+        let outcome = await withTaskGroup(of: Outcome.self) { group in
             group.addTask { await read(body, declaredLength: declaredLength, limit: limit, discardLimit: discardLimit) }
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(milliseconds))
@@ -27,6 +28,8 @@ enum RequestBodyReader {
             group.cancelAll()
             return first
         }
+        if case .timedOut = outcome, let declaredLength, declaredLength > limit { return .tooLarge }
+        return outcome
     }
 
     static func read(_ body: RequestBody, declaredLength: Int?, limit: Int, discardLimit: Int) async -> Outcome {

@@ -210,6 +210,40 @@ import Testing
         #expect(rig.fullStory.requests.count == 3)
     }
 
+    /// With a delivery queue (here one that cannot be reached, so the consumer is between retries), SIGTERM still lets
+    /// the request in flight finish and ends with 0: the consumer, stopped first, waits for its own turn.
+    @Test func sigtermWithAQueueConsumerLetsTheRequestInFlightFinish() throws {
+        let unreachable = freeLoopbackPort()
+        let rig = try Rig(
+            environment: [
+                "DELIVERY_QUEUE_URL": "http://127.0.0.1:\(unreachable)/123456789012/intercom-fullstory-delivery",
+                "AWS_ACCESS_KEY_ID": "AKIDSERVETEST", "AWS_SECRET_ACCESS_KEY": "serve-test-secret", "AWS_REGION": "us-east-1",
+            ]
+        ) { _, _ in .delayed(milliseconds: 1500, .init(.json(200, "{}"))) }
+        defer { rig.shutdown() }
+        let serve = rig.serve
+        let fullStory = rig.fullStory
+        let status = NIOLockedValueBox<Int?>(nil)
+        let stopped = NIOLockedValueBox<(status: Int32?, output: String)?>(nil)
+        let body = try Self.closed(conversation: 200)
+        concurrently(2) { index in
+            if index == 0 {
+                let answer = try? serve.post(body, timeoutMilliseconds: 30_000)
+                status.withLockedValue { $0 = answer?.status }
+                return
+            }
+            var waited = 0
+            while fullStory.requests.isEmpty, waited < 10_000 {
+                usleep(20_000)
+                waited += 20
+            }
+            let result = serve.stop()
+            stopped.withLockedValue { $0 = result }
+        }
+        #expect(status.withLockedValue { $0 } == 200)
+        #expect(stopped.withLockedValue { $0?.status } == 0, "\(stopped.withLockedValue { $0?.output } ?? "")")
+    }
+
     @Test func metricsCountWhatHappened() throws {
         let rig = try Rig()
         defer { rig.shutdown() }
@@ -300,6 +334,7 @@ import Testing
         for (name, value) in environment { variables[name] = value }
         let second = try CommandRun.run(["serve", "--port", "\(first.port)"], environment: variables, timeoutMilliseconds: 20_000)
         #expect(second.status != nil && second.status != 0, "ended, with an error: \(second.errors)")
+        #expect(second.errors.lowercased().contains("address already in use"), "\(second.errors)")
         #expect(try first.request("GET", "/healthz").status == 200, "the first still serves")
     }
 
