@@ -355,4 +355,43 @@ import Testing
             })
         #expect(exposed == documented, "exposed but not documented: \(exposed.subtracting(documented)); documented, not exposed: \(documented.subtracting(exposed))")
     }
+
+    /// `$PORT` when no `--port` is given (containers set it), and `--host 0.0.0.0` listening on loopback too.
+    @Test func listensOnPortFromTheEnvironmentAndOnEveryInterfaceWhenAsked() throws {
+        let port = freeLoopbackPort()
+        let (process, errorsPath) = try CommandRun.start(
+            ["serve", "--host", "0.0.0.0"],
+            environment: ["FULLSTORY_API_KEY": ServeHarness.fullStoryKey, "INTERCOM_CLIENT_SECRET": ServeHarness.clientSecret, "PORT": "\(port)"])
+        defer {
+            process.terminate()
+            unlink(process.outputPath)
+            unlink(errorsPath)
+        }
+        var status: Int?
+        var waited = 0
+        while status != 200, waited < 20_000, !process.hasExited {
+            status = (try? TestHTTP.request(port: port, method: "GET", path: "/healthz", timeoutMilliseconds: 2000))?.status
+            if status != 200 {
+                usleep(50_000)
+                waited += 50
+            }
+        }
+        #expect(status == 200, "\(readFile(errorsPath))")
+        #expect(readFile(errorsPath).contains("http://0.0.0.0:\(port)"))
+    }
+
+    /// Credentials with a session token expire, and serve never refreshes them: it says so at start.
+    @Test func aSessionTokenIsWarnedOf() throws {
+        let serve = try ServeHarness(
+            arguments: ["--no-redelivery"],
+            environment: [
+                "DELIVERY_QUEUE_URL": "http://127.0.0.1:\(freeLoopbackPort())/123456789012/intercom-fullstory-delivery",
+                "AWS_ACCESS_KEY_ID": "AKIDSERVETEST", "AWS_SECRET_ACCESS_KEY": "serve-test-secret", "AWS_REGION": "us-east-1",
+                "AWS_SESSION_TOKEN": "serve-test-session-token",
+            ])
+        let (status, output) = serve.stop()
+        #expect(status == 0)
+        #expect(output.contains("AWS_SESSION_TOKEN is set: serve uses these credentials as they are and never refreshes them"))
+        #expect(!output.contains("serve-test-session-token") && !output.contains("serve-test-secret"))
+    }
 }
