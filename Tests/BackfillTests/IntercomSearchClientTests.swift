@@ -6,11 +6,20 @@ import Testing
 
 /// Intercom's search client on a stepped clock: what it waits, not how long a machine took.
 @Suite struct IntercomSearchClientTests {
-    func client(_ intercom: IntercomSearchStandIn, time: SteppedTime, notes: NoteLog) throws -> IntercomSearchClient {
-        IntercomSearchClient(
-            baseURL: intercom.baseURL, token: IntercomSearchStandIn.token,
-            http: try HTTPClient(options: HTTPClient.Options(disableProxies: true, userAgent: "intercom-fullstory-tests")), time: time.source,
-            note: { notes.append($0) })
+    /// The client against `intercom`, on a stepped clock, noting what it says; and a window to search.
+    struct Rig {
+        let time = SteppedTime()
+        let notes = NoteLog()
+        let search: IntercomSearchClient
+        let window: BackfillWindow
+
+        init(_ intercom: IntercomSearchStandIn) throws {
+            search = IntercomSearchClient(
+                baseURL: intercom.baseURL, token: IntercomSearchStandIn.token,
+                http: try HTTPClient(options: HTTPClient.Options(disableProxies: true, userAgent: "intercom-fullstory-tests")),
+                time: time.source, note: { [notes] in notes.append($0) })
+            window = try BackfillWindow(since: 1_764_547_200, until: 1_764_633_600)
+        }
     }
 
     final class NoteLog {
@@ -21,10 +30,8 @@ import Testing
     @Test func aSpentWindowIsWaitedOutBeforeTheNextSearchAndNotAfterTheLast() throws {
         let intercom = try IntercomSearchStandIn(conversations: [], spentWindows: [1: 5])
         defer { intercom.shutdown() }
-        let time = SteppedTime()
-        let notes = NoteLog()
-        let search = try client(intercom, time: time, notes: notes)
-        let window = try BackfillWindow(since: 1_764_547_200, until: 1_764_633_600)
+        let rig = try Rig(intercom)
+        let (time, notes, search, window) = (rig.time, rig.notes, rig.search, rig.window)
 
         _ = try search.page(window: window, startingAfter: nil)
         #expect(time.sleeps.isEmpty, "no wait after an answer: the next request may never come")
@@ -44,10 +51,8 @@ import Testing
     @Test func aRetryAfterASpentWindowWaitsForTheWindowOnceThenBacksOff() throws {
         let intercom = try IntercomSearchStandIn(conversations: [], failures: [2: .serverError], spentWindows: [1: 5])
         defer { intercom.shutdown() }
-        let time = SteppedTime()
-        let notes = NoteLog()
-        let search = try client(intercom, time: time, notes: notes)
-        let window = try BackfillWindow(since: 1_764_547_200, until: 1_764_633_600)
+        let rig = try Rig(intercom)
+        let (time, notes, search, window) = (rig.time, rig.notes, rig.search, rig.window)
 
         _ = try search.page(window: window, startingAfter: nil)
         _ = try search.page(window: window, startingAfter: nil)

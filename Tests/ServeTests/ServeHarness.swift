@@ -30,18 +30,17 @@ final class ServeHarness: Sendable {
         for (name, value) in overrides { environment[name] = value }
         port = freeLoopbackPort()
         (process, errorsPath) = try CommandRun.start(["serve", "--port", "\(port)"] + arguments, environment: environment)
-        // Bounded: a server that does not answer its health check within 20 s has failed to start.
-        var waited = 0
-        while waited < 20_000 {
-            if process.hasExited { break }
-            if let health = try? TestHTTP.request(port: port, method: "GET", path: "/healthz", timeoutMilliseconds: 2000), health.status == 200 {
-                return
-            }
-            usleep(50_000)
-            waited += 50
-        }
+        if Self.started(process, port: port) { return }
         let (status, output) = stop()
         throw Failure(description: "serve did not start (exit \(status.map { "\($0)" } ?? "none")): \(output)")
+    }
+
+    /// Whether `process` answers its health check on `port` (a server that does not within 20 s has failed to start).
+    static func started(_ process: ChildProcess, port: Int) -> Bool {
+        waitUntil(timeoutMilliseconds: 20_000, intervalMilliseconds: 50) {
+            process.hasExited
+                || (try? TestHTTP.request(port: port, method: "GET", path: "/healthz", timeoutMilliseconds: 2000))?.status == 200
+        } && !process.hasExited
     }
 
     /// A webhook body signed as Intercom signs it.

@@ -169,11 +169,7 @@ import Testing
                 return
             }
             // Only once the first is with FullStory (bounded wait).
-            var waited = 0
-            while fullStory.requests.isEmpty, waited < 10_000 {
-                usleep(20_000)
-                waited += 20
-            }
+            waitUntil(timeoutMilliseconds: 10_000) { !fullStory.requests.isEmpty }
             let refused = try? serve.post(second, timeoutMilliseconds: 30_000)
             #expect(refused?.status == 503)
             #expect(refused?.bodyText.contains("every worker is busy") == true)
@@ -193,11 +189,7 @@ import Testing
         let stopped = NIOLockedValueBox<(status: Int32?, output: String)?>(nil)
         concurrently(4) { index in
             guard index < 3 else {
-                var waited = 0
-                while fullStory.requests.count < 3, waited < 10_000 {
-                    usleep(20_000)
-                    waited += 20
-                }
+                waitUntil(timeoutMilliseconds: 10_000) { fullStory.requests.count >= 3 }
                 let result = serve.stop()
                 stopped.withLockedValue { $0 = result }
                 return
@@ -232,11 +224,7 @@ import Testing
                 status.withLockedValue { $0 = answer?.status }
                 return
             }
-            var waited = 0
-            while fullStory.requests.isEmpty, waited < 10_000 {
-                usleep(20_000)
-                waited += 20
-            }
+            waitUntil(timeoutMilliseconds: 10_000) { !fullStory.requests.isEmpty }
             let result = serve.stop()
             stopped.withLockedValue { $0 = result }
         }
@@ -285,17 +273,12 @@ import Testing
 
         down.withLockedValue { $0 = false }
         let consuming = try ServeHarness(environment: environment)
-        // Bounded wait for serve's consumer, then for the delete.
-        var waited = 0
-        while fullStory.requests.count == tried, waited < 20_000 {
-            usleep(50_000)
-            waited += 50
-        }
+        // Bounded waits for serve's consumer, then for the delete.
+        waitUntil(timeoutMilliseconds: 20_000) { fullStory.requests.count > tried }
         var left = try sqs.count(queues.delivery)
-        while left.visible + left.inFlight > 0, waited < 30_000 {
-            usleep(50_000)
-            waited += 50
-            left = try sqs.count(queues.delivery)
+        waitUntil(timeoutMilliseconds: 10_000) {
+            left = (try? sqs.count(queues.delivery)) ?? left
+            return left.visible + left.inFlight == 0
         }
         let (status, output) = consuming.stop()
         let keys = fullStory.requests.map { $0.header("Idempotency-Key") ?? "" }
@@ -367,16 +350,7 @@ import Testing
             unlink(process.outputPath)
             unlink(errorsPath)
         }
-        var status: Int?
-        var waited = 0
-        while status != 200, waited < 20_000, !process.hasExited {
-            status = (try? TestHTTP.request(port: port, method: "GET", path: "/healthz", timeoutMilliseconds: 2000))?.status
-            if status != 200 {
-                usleep(50_000)
-                waited += 50
-            }
-        }
-        #expect(status == 200, "\(readFile(errorsPath))")
+        #expect(ServeHarness.started(process, port: port), "\(readFile(errorsPath))")
         #expect(readFile(errorsPath).contains("http://0.0.0.0:\(port)"))
     }
 
