@@ -52,7 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     static func port(_ text: String?) throws -> Int {
         guard let text else { return ServeOptions.defaultPort }
-        guard let port = Int(text), (1...65_535).contains(port) else { throw ValidationError("PORT must be a port number (1-65535)") }
+        // Its range is checked with --port's, by ServeRun.
+        guard let port = Int(text) else { throw ValidationError("PORT must be a port number (1-65535)") }
         return port
     }
 }

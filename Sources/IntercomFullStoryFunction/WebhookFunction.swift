@@ -21,15 +21,15 @@ public final class WebhookFunction {
     /// - Parameters:
     ///   - logger: for start-up warnings; each invocation logs with its context's logger.
     ///   - time: every clock and sleep of the function (tests move their own).
-    ///   - canSignAWSRequests: whether the loaded libcurl can sign SQS calls; asked once, only with a delivery
-    ///     queue (tests stand in a libcurl without SigV4).
+    ///   - canSignAWSRequests: whether the loaded libcurl can sign SQS calls, for the `ProcessState` made when none is
+    ///     given (tests stand in a libcurl without SigV4).
     ///   - shared: what this function shares with the others of its process (`serve`'s workers); a new one when
     ///     it is the only one (Lambda).
     public init(
         configuration: FunctionConfiguration, logger: Logger, time: TimeSource = .system,
         canSignAWSRequests: () -> Bool = AWSSigV4.isSupportedByLoadedLibcurl, shared: ProcessState? = nil
     ) throws(HTTPClientError) {
-        let shared = shared ?? ProcessState(configuration: configuration)
+        let shared = shared ?? ProcessState(configuration: configuration, logger: logger, canSignAWSRequests: canSignAWSRequests)
         self.configuration = configuration
         self.time = time
         core = WebhookHandler(configuration: configuration.webhook)
@@ -62,23 +62,10 @@ public final class WebhookFunction {
                 sessions: sessions,
                 orgID: configuration.fullStoryOrgID, fullStoryAPIURL: configuration.fullStoryAPIURL, refusals: shared.pinRefusals)
         }
-        var queue: (url: SQSQueueURL, client: SQSClient)?
-        var circuit: CircuitBreaker?
-        if let settings = configuration.deliveryQueue {
-            // The SQS connection is made on first use: a configured queue costs nothing at start-up.
-            queue = (settings.queue, SQSClient(credentials: settings.credentials, options: options))
-            circuit = shared.circuit
-        }
-        var canSign = true
-        if queue != nil, !canSignAWSRequests() {
-            // Not an init error: webhooks must still be answered. Every would-be hand-off counts as HandoffFailed,
-            // and webhooks get the time and the tries they get without a queue (no circuit).
-            canSign = false
-            circuit = nil
-            logger.error(
-                "this libcurl cannot sign AWS requests (CURLOPT_AWS_SIGV4): nothing can be queued, and events FullStory cannot take now rest on Intercom's one retry. Deploy with a libcurl of 7.75 or later built with AWS signing"
-            )
-        }
+        // The SQS connection is made on first use: a configured queue costs nothing at start-up.
+        let queue = configuration.deliveryQueue.map { (url: $0.queue, client: SQSClient(credentials: $0.credentials, options: options)) }
+        let circuit = shared.circuit
+        let canSign = shared.canSignAWSRequests
         // FullStory first: its answer is the webhook's.
         var destinations: [any Destination] = fullStory.map { [FullStoryDestination(client: $0, circuit: circuit, time: time)] } ?? []
         destinations += others

@@ -1,6 +1,7 @@
 import CoreMetrics
 import IntercomFullStoryFunction
 import Prometheus
+import Synchronization
 
 /// What `serve` counts, in Prometheus' text format at `GET /metrics`: the function's measures (the EMF line's in
 /// Lambda) under Prometheus' names, `intercom_fullstory_<name in snake case>_total` for counts and a histogram in
@@ -15,6 +16,8 @@ final class ServeMetrics: Sendable {
     private let requestDuration: CoreMetrics.Timer
     private let busy: CoreMetrics.Counter
     private let factory: PrometheusMetricsFactory
+    /// `requests_total` by HTTP status, each made on its status's first request.
+    private let requests = Mutex<[Int: CoreMetrics.Counter]>([:])
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -55,7 +58,13 @@ final class ServeMetrics: Sendable {
     }
 
     func requestFinished(status: Int, seconds: Double) {
-        CoreMetrics.Counter(label: Self.prefix + "requests_total", dimensions: [("status", "\(status)")], factory: factory).increment()
+        let counter = requests.withLock { counters in
+            if let counter = counters[status] { return counter }
+            let counter = CoreMetrics.Counter(label: Self.prefix + "requests_total", dimensions: [("status", "\(status)")], factory: factory)
+            counters[status] = counter
+            return counter
+        }
+        counter.increment()
         requestDuration.recordNanoseconds(Int64(seconds * 1_000_000_000))
     }
 

@@ -26,7 +26,7 @@ public struct ServeRun {
             throw Refusal(
                 description: "INTERCOM_ALLOW_UNSIGNED is refused by serve: behind a tunnel, loopback is the internet. Set INTERCOM_CLIENT_SECRET")
         }
-        guard (1...65_535).contains(options.port) else { throw Refusal(description: "--port must be between 1 and 65535") }
+        guard (1...65_535).contains(options.port) else { throw Refusal(description: "the port (--port, else $PORT) must be between 1 and 65535") }
         guard (1...1024).contains(options.workers) else { throw Refusal(description: "--workers must be between 1 and 1024") }
         self.options = options
         self.configuration = configuration
@@ -37,7 +37,7 @@ public struct ServeRun {
     /// Serves until SIGTERM or SIGINT; then stops accepting, finishes the requests in flight and the queue's
     /// current record, and returns.
     public func run() async throws {
-        let shared = ProcessState(configuration: configuration)
+        let shared = ProcessState(configuration: configuration, logger: logger)
         let metrics = ServeMetrics()
         var workers: [WebhookWorker] = []
         for _ in 0..<options.workers {

@@ -44,7 +44,8 @@ struct WebhookRoutes: Sendable {
     /// One webhook: its body read (within the limit and the budget), the worker's function on it, the function's answer.
     func webhook(_ request: Request) async -> Response {
         let arrival = Arrival(time: time, timeoutMilliseconds: TimeBudget.intercomTimeoutMilliseconds)
-        let requestID = RequestID.next()
+        // A request's own id (its log line, the event's requestContext.requestId): a UUID of random bits.
+        let requestID = IdempotencyKey.uuid5(["serve", "\(UInt64.random(in: .min ... .max))", "\(UInt64.random(in: .min ... .max))"])
         var requestLogger = logger
         requestLogger[metadataKey: "requestId"] = "\(requestID)"
         let response: Response
